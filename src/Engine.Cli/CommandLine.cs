@@ -1,0 +1,77 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using Engine.Core.Specs;
+
+namespace Engine.Cli;
+
+/// <summary>Exit codes and the one-line error contract shared by every command.</summary>
+internal static class CommandLine
+{
+    public const int Success = 0;
+    public const int UsageError = 2;
+
+    public static int Invoke(RootCommand root, string[] args)
+    {
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0 && parsed.Action is not HelpAction)
+        {
+            // One line per mistake, no help dump: the user sees what to fix.
+            Console.Error.WriteLine($"loopsim: {parsed.Errors[0].Message} (see loopsim {CommandPath(parsed)}--help)");
+            return UsageError;
+        }
+        return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    }
+
+    private static string CommandPath(ParseResult parsed)
+    {
+        var names = new List<string>();
+        for (var result = parsed.CommandResult; result.Parent is System.CommandLine.Parsing.CommandResult parent; result = parent)
+        {
+            names.Insert(0, result.Command.Name);
+        }
+        return names.Count == 0 ? "" : string.Join(' ', names) + " ";
+    }
+
+    /// <summary>Runs a command body, turning user mistakes into one line on stderr and exit code 2.</summary>
+    public static int Guard(Func<int> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (SpecException e)
+        {
+            Console.Error.WriteLine($"loopsim: error: {e.Message}");
+            return UsageError;
+        }
+    }
+
+    public static Option<long?> ReplicatesOption() => new("--replicates", "-r") { Description = "Replicates to run (overrides the spec); at least 2." };
+
+    public static Option<long?> SeedOption() => new("--seed", "-s") { Description = "Random seed, 0 to 4294967295 (overrides the spec)." };
+
+    public static Option<int> ThreadsOption() => new("--threads", "-t")
+    {
+        Description = "Worker threads (default: all cores). Results are identical for every value.",
+        DefaultValueFactory = _ => Environment.ProcessorCount,
+    };
+
+    public static Option<string> BackendOption() => new("--backend", "-b")
+    {
+        Description = "Simulation backend: reference (scalar double, the checked reference).",
+        DefaultValueFactory = _ => Engine.Simulation.Backends.Reference,
+    };
+
+    public static SimulationSpec ApplyOverrides(SimulationSpec spec, long? replicates, long? seed)
+    {
+        if (replicates is { } r)
+        {
+            spec = spec with { Replicates = r >= 2 ? r : throw SpecException.Invalid("--replicates", r, "an integer >= 2") };
+        }
+        if (seed is { } s)
+        {
+            spec = spec with { Seed = s is >= 0 and <= uint.MaxValue ? (uint)s : throw SpecException.Invalid("--seed", s, "an integer from 0 to 4294967295") };
+        }
+        return spec;
+    }
+}

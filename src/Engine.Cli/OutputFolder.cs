@@ -1,0 +1,31 @@
+using Engine.Core.Specs;
+
+namespace Engine.Cli;
+
+/// <summary>
+/// Where a command writes its files. The folder is checked before any work starts and files are
+/// written whole (temporary file, then rename), so a failed run leaves no partial output.
+/// </summary>
+internal sealed class OutputFolder
+{
+    private readonly string _path;
+
+    public OutputFolder(string path)
+    {
+        if (File.Exists(path))
+        {
+            throw SpecException.Invalid("--out", path, "a folder (this is an existing file)");
+        }
+        _path = path;
+    }
+
+    public string Write(string name, string contents)
+    {
+        Directory.CreateDirectory(_path);
+        string target = Path.Combine(_path, name);
+        string temporary = target + ".partial";
+        File.WriteAllText(temporary, contents);
+        File.Move(temporary, target, overwrite: true);
+        return target;
+    }
+}

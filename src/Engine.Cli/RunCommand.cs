@@ -1,0 +1,71 @@
+using System.CommandLine;
+using Engine.Core.Results;
+using Engine.Core.Specs;
+using Engine.Simulation;
+
+namespace Engine.Cli;
+
+/// <summary>loopsim run SPEC: replicates of one spec, its table, summary.json and trajectory.csv.</summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var spec = new Argument<string>("SPEC") { Description = "The spec file (TOML, MODEL.md section 7)." };
+        var replicates = CommandLine.ReplicatesOption();
+        var seed = CommandLine.SeedOption();
+        var threads = CommandLine.ThreadsOption();
+        var backend = CommandLine.BackendOption();
+        var output = new Option<string>("--out", "-o") { Description = "Folder for summary.json and trajectory.csv.", DefaultValueFactory = _ => "loopsim-out" };
+        var command = new Command("run", "Run the replicates of a spec; print the stationary alignment and influence with 95% intervals.")
+        {
+            spec, replicates, seed, threads, backend, output,
+        };
+        command.SetAction(parsed => CommandLine.Guard(() =>
+        {
+            var loaded = CommandLine.ApplyOverrides(SpecLoader.LoadFile(parsed.GetValue(spec)!), parsed.GetValue(replicates), parsed.GetValue(seed));
+            var folder = new OutputFolder(parsed.GetValue(output)!);
+            var options = new RunOptions { Threads = parsed.GetValue(threads), Backend = parsed.GetValue(backend)! };
+            SimulationResult result;
+            using (var progress = new ProgressLine("replicates", loaded.Replicates))
+            {
+                result = SimulationRunner.Run(loaded, options, progress);
+            }
+            Console.Write(Describe(result));
+            folder.Write("summary.json", SummaryWriter.ToJson(result));
+            string trajectoryPath = folder.Write("trajectory.csv", TrajectoryWriter.ToCsv(result));
+            Console.WriteLine($"wrote {Path.GetDirectoryName(trajectoryPath)}/summary.json and trajectory.csv");
+            return CommandLine.Success;
+        }));
+        return command;
+    }
+
+    public static string Describe(SimulationResult result)
+    {
+        var spec = result.Spec;
+        var text = new System.Text.StringBuilder();
+        text.AppendLine($"{spec.Replicates} replicates x {spec.Rounds} rounds (stationary average over rounds {spec.BurnIn + 1}..{spec.Rounds}), seed {spec.Seed}, backend {result.Backend}");
+        if (result.Diverged > 0)
+        {
+            Console.Error.WriteLine($"loopsim: warning: {result.Diverged} of {spec.Replicates} replicates diverged (a parameter became non-finite); they are excluded from every estimate");
+        }
+        var alignment = new TextTable("model", "stationary alignment", "se", "95% CI");
+        for (int i = 0; i < spec.ModelCount; i++)
+        {
+            var estimate = result.Alignment[i];
+            alignment.Add(spec.Models[i].Name, TextTable.Number(estimate.Mean), TextTable.Number(estimate.StandardError, 5), TextTable.Interval(estimate));
+        }
+        text.Append(alignment);
+        if (result.Influence is { } influence && spec.Influence is { } request)
+        {
+            text.AppendLine();
+            text.AppendLine($"influence of curating {spec.Models[request.Model].Name} (dA/dw^cur, central differences +-{request.Step}, {request.AbsorbName} absorbs):");
+            var table = new TextTable("on", "kind", "estimate", "se", "95% CI");
+            for (int j = 0; j < spec.ModelCount; j++)
+            {
+                table.Add(spec.Models[j].Name, j == request.Model ? "self" : "cross", TextTable.Number(influence[j].Mean), TextTable.Number(influence[j].StandardError, 5), TextTable.Interval(influence[j]));
+            }
+            text.Append(table);
+        }
+        return text.ToString();
+    }
+}

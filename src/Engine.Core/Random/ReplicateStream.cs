@@ -1,0 +1,85 @@
+using System.Runtime.CompilerServices;
+
+namespace Engine.Core.Random;
+
+/// <summary>
+/// The random stream layout of the engine. Every draw is addressed by
+/// (seed, replicate, round, model, sample slot, draw block) and nothing else, so results do not
+/// depend on thread count, SIMD width, shard layout, backend or the order in which work runs,
+/// and the two arms of an influence estimate share every random number (common random numbers).
+/// <code>
+/// Philox4x32-10 key     = (seed, replicate >> 32)
+/// Philox4x32-10 counter = (replicate &amp; 0xFFFFFFFF, round, model &lt;&lt; 24 | slot, block)
+///
+/// slot  = index of the training sample (0 .. n-1) that model `model` draws in round `round`
+///         (round 1 is the first refit; round 0 is the initial model and draws nothing)
+/// block 0         : (u_source, u_choice) - two 53-bit uniforms in [0, 1):
+///                   u_source picks the mixture component (multinomial mixture),
+///                   u_choice picks the curated candidate (finite K)
+/// block 1 + b     : two uniforms turned by Box-Muller into the normals z[2b], z[2b+1]
+/// candidate k of a curated draw uses z[k*d .. k*d+d-1]; every other draw (real, self, cross,
+/// K = 1, K = inf) uses z[0 .. d-1], so a slot's first normals are shared by all sources.
+/// </code>
+/// Limits implied by the layout: seed &lt; 2^32, model index &lt; 256, n &lt; 2^24, rounds &lt; 2^32.
+/// </summary>
+public readonly struct ReplicateStream
+{
+    public const int MaxModels = 256;
+    public const int MaxSamplesPerRound = (1 << 24) - 1;
+
+    private readonly uint _key0;
+    private readonly uint _key1;
+    private readonly uint _replicateLow;
+
+    public ReplicateStream(uint seed, long replicate)
+    {
+        _key0 = seed;
+        _key1 = (uint)((ulong)replicate >> 32);
+        _replicateLow = (uint)replicate;
+    }
+
+    /// <summary>Block 0 of a slot: the source and choice uniforms.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public (double Source, double Choice) SlotUniforms(int round, int model, int slot)
+    {
+        var block = Philox4x32.Generate(_key0, _key1, _replicateLow, (uint)round, ((uint)model << 24) | (uint)slot, 0);
+        return (UniformFromBits(block.X0, block.X1), UniformFromBits(block.X2, block.X3));
+    }
+
+    /// <summary>Fills <paramref name="normals"/> with the slot's standard normals z[0..].</summary>
+    public void SlotNormals(int round, int model, int slot, Span<double> normals)
+    {
+        uint modelSlot = ((uint)model << 24) | (uint)slot;
+        int pairs = (normals.Length + 1) / 2;
+        for (int b = 0; b < pairs; b++)
+        {
+            var block = Philox4x32.Generate(_key0, _key1, _replicateLow, (uint)round, modelSlot, (uint)(b + 1));
+            var (z0, z1) = BoxMuller(UniformFromBits(block.X0, block.X1), UniformFromBits(block.X2, block.X3));
+            normals[2 * b] = z0;
+            if (2 * b + 1 < normals.Length)
+            {
+                normals[2 * b + 1] = z1;
+            }
+        }
+    }
+
+    /// <summary>53 random bits as a double in [0, 1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double UniformFromBits(uint high, uint low)
+    {
+        ulong bits = ((ulong)high << 21) ^ (low >> 11);
+        return bits * (1.0 / (1UL << 53));
+    }
+
+    /// <summary>
+    /// Exact Box-Muller transform. <paramref name="u1"/> in [0, 1) is mapped to (0, 1] so the
+    /// logarithm is finite; the largest normal it can produce is sqrt(-2 ln 2^-53) = 8.57.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (double Z0, double Z1) BoxMuller(double u1, double u2)
+    {
+        double radius = Math.Sqrt(-2.0 * Math.Log(1.0 - u1));
+        var (sin, cos) = Math.SinCos(2.0 * Math.PI * u2);
+        return (radius * cos, radius * sin);
+    }
+}

@@ -1,0 +1,25 @@
+using Engine.Core.Specs;
+using Engine.Core.Statistics;
+
+namespace Engine.Core.Results;
+
+/// <summary>Means over replicates of one model's parameters at one round.</summary>
+public sealed record TrajectoryPoint(int Round, int Model, Estimate Alignment, double TraceCovMean, double[] Mean);
+
+/// <summary>Everything a run estimates; the writers turn it into summary.json and trajectory.csv.</summary>
+public sealed record SimulationResult
+{
+    public required SimulationSpec Spec { get; init; }
+    public required string Backend { get; init; }
+    /// <summary>Replicates that stayed finite in every arm and entered every estimate.</summary>
+    public required long Included { get; init; }
+    public required long Diverged { get; init; }
+    /// <summary>Stationary alignment A_i per model.</summary>
+    public required Estimate[] Alignment { get; init; }
+    /// <summary>Stationary J_i(p_j), indexed [reward i, model j].</summary>
+    public required Estimate[,] CrossReward { get; init; }
+    /// <summary>dA_j/dw^cur of the influence model, per model j; null when the spec asks for none.</summary>
+    public Estimate[]? Influence { get; init; }
+    /// <summary>Rounds 0..T, models in order.</summary>
+    public required TrajectoryPoint[] Trajectory { get; init; }
+}

@@ -1,0 +1,99 @@
+using Engine.Core.Numerics;
+using Engine.Core.Specs;
+
+namespace Engine.Simulation;
+
+/// <summary>
+/// A model of the spec prepared for simulation: factors and tables that do not change between
+/// rounds or replicates, computed once per run.
+/// </summary>
+internal sealed class LoopModel
+{
+    public LoopModel(ModelSpec spec, int dimension, MixtureMode mixture)
+    {
+        Spec = spec;
+        RealCholesky = new double[dimension * dimension];
+        SmallMatrix.CholeskySemiDefinite(spec.RealCov, RealCholesky, dimension);
+        CumulativeWeights = new double[spec.Weights.Length];
+        double sum = 0;
+        LastPositiveSource = 0;
+        for (int s = 0; s < spec.Weights.Length; s++)
+        {
+            sum += spec.Weights[s];
+            CumulativeWeights[s] = sum;
+            if (spec.Weights[s] > 0)
+            {
+                LastPositiveSource = s;
+            }
+        }
+        FixedSources = mixture == MixtureMode.Fixed ? MixtureRounding.SlotSources(spec.Weights, spec.N) : null;
+    }
+
+    public ModelSpec Spec { get; }
+    public double[] RealCholesky { get; }
+    public double[] CumulativeWeights { get; }
+    public int LastPositiveSource { get; }
+    /// <summary>The source of every slot under the fixed mixture; null for multinomial.</summary>
+    public int[]? FixedSources { get; }
+
+    /// <summary>The mixture component of a multinomial slot: the first source whose cumulative weight exceeds u.</summary>
+    public int PickSource(double u)
+    {
+        var cumulative = CumulativeWeights;
+        for (int s = 0; s < cumulative.Length; s++)
+        {
+            if (u < cumulative[s])
+            {
+                return s;
+            }
+        }
+        return LastPositiveSource;
+    }
+}
+
+/// <summary>The fixed mixture: largest-remainder rounding of w_s * n, ties to the earlier source.</summary>
+public static class MixtureRounding
+{
+    public static int[] Counts(double[] weights, int n)
+    {
+        var counts = new int[weights.Length];
+        var remainders = new double[weights.Length];
+        int assigned = 0;
+        for (int s = 0; s < weights.Length; s++)
+        {
+            double exact = weights[s] * n;
+            counts[s] = (int)Math.Floor(exact);
+            remainders[s] = exact - counts[s];
+            assigned += counts[s];
+        }
+        for (int left = n - assigned; left > 0; left--)
+        {
+            int best = -1;
+            for (int s = 0; s < weights.Length; s++)
+            {
+                if (weights[s] > 0 && (best < 0 || remainders[s] > remainders[best]))
+                {
+                    best = s;
+                }
+            }
+            counts[best]++;
+            remainders[best] = double.NegativeInfinity;
+        }
+        return counts;
+    }
+
+    public static int[] SlotSources(double[] weights, int n)
+    {
+        var counts = Counts(weights, n);
+        var sources = new int[n];
+        int slot = 0;
+        for (int s = 0; s < counts.Length; s++)
+        {
+            for (int c = 0; c < counts[s]; c++)
+            {
+                sources[slot++] = s;
+            }
+        }
+        return sources;
+    }
+}

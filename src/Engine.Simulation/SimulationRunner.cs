@@ -1,0 +1,195 @@
+using Engine.Core.Results;
+using Engine.Core.Specs;
+using Engine.Core.Statistics;
+
+namespace Engine.Simulation;
+
+/// <summary>How to run a spec; the spec itself fixes what is computed.</summary>
+public sealed record RunOptions
+{
+    /// <summary>Worker threads; results are identical for every value.</summary>
+    public int Threads { get; init; } = Environment.ProcessorCount;
+    public string Backend { get; init; } = Backends.Reference;
+}
+
+public static class Backends
+{
+    public const string Reference = "reference";
+    public static readonly string[] Available = [Reference];
+}
+
+/// <summary>
+/// Runs the replicates of a spec in fixed blocks and merges the blocks' statistics in block
+/// order. A block is the one unit of work: whatever thread runs it, its statistics are the same,
+/// and the merge order is fixed, so the estimates are bit-for-bit independent of the thread count.
+/// </summary>
+public static class SimulationRunner
+{
+    public const int BlockSize = 256;
+
+    public static SimulationResult Run(SimulationSpec spec, RunOptions options, IProgress<long>? progress = null, CancellationToken cancel = default)
+    {
+        if (Array.IndexOf(Backends.Available, options.Backend) < 0)
+        {
+            throw SpecException.Invalid("--backend", options.Backend, "one of " + string.Join(", ", Backends.Available));
+        }
+        if (options.Threads < 1)
+        {
+            throw SpecException.Invalid("--threads", options.Threads, "an integer >= 1");
+        }
+        var arms = spec.Influence is null
+            ? new[] { spec }
+            : new[] { spec, spec.InfluenceArm(+1), spec.InfluenceArm(-1) };
+        long blockCount = (spec.Replicates + BlockSize - 1) / BlockSize;
+        int waveSize = options.Threads * 4;
+        var waveStatistics = new BlockStatistics[waveSize];
+        var total = new BlockStatistics(spec);
+        long done = 0;
+        for (long waveStart = 0; waveStart < blockCount; waveStart += waveSize)
+        {
+            cancel.ThrowIfCancellationRequested();
+            int blocksInWave = (int)Math.Min(waveSize, blockCount - waveStart);
+            Parallel.For(0, blocksInWave, new ParallelOptions { MaxDegreeOfParallelism = options.Threads, CancellationToken = cancel }, b =>
+            {
+                var statistics = waveStatistics[b] ??= new BlockStatistics(spec);
+                statistics.Clear();
+                RunBlock(spec, arms, waveStart + b, statistics);
+            });
+            for (int b = 0; b < blocksInWave; b++)
+            {
+                total.Merge(waveStatistics[b]);
+                long first = (waveStart + b) * BlockSize;
+                done += Math.Min(BlockSize, spec.Replicates - first);
+            }
+            progress?.Report(done);
+        }
+        return total.ToResult(spec, options.Backend);
+    }
+
+    private static void RunBlock(SimulationSpec spec, SimulationSpec[] arms, long block, BlockStatistics statistics)
+    {
+        var loops = arms.Select(arm => new ReferenceLoop(arm)).ToArray();
+        int m = spec.ModelCount;
+        var trajectory = new double[(spec.Rounds + 1) * m * loops[0].TrajectoryWidth];
+        var stationary = arms.Select(_ => new double[m * m]).ToArray();
+        long first = block * BlockSize;
+        long last = Math.Min(first + BlockSize, spec.Replicates);
+        for (long replicate = first; replicate < last; replicate++)
+        {
+            bool finite = loops[0].Run(replicate, trajectory, stationary[0]);
+            for (int a = 1; a < arms.Length && finite; a++)
+            {
+                finite = loops[a].Run(replicate, Span<double>.Empty, stationary[a]);
+            }
+            if (!finite)
+            {
+                statistics.Diverged++;
+                continue;
+            }
+            statistics.AddReplicate(trajectory, stationary, spec.Influence?.Step ?? 0);
+        }
+    }
+}
+
+/// <summary>Sums over a block's replicates (or, after merging, over all of them).</summary>
+internal sealed class BlockStatistics
+{
+    private readonly int _m;
+    private readonly int _width;
+    private readonly Moments[] _trajectory;
+    private readonly Moments[] _stationary;
+    private readonly Moments[] _influence;
+
+    public BlockStatistics(SimulationSpec spec)
+    {
+        _m = spec.ModelCount;
+        _width = 2 + spec.Dimension;
+        _trajectory = new Moments[(spec.Rounds + 1) * _m * _width];
+        _stationary = new Moments[_m * _m];
+        _influence = new Moments[spec.Influence is null ? 0 : _m];
+    }
+
+    public long Diverged;
+
+    public void Clear()
+    {
+        Array.Clear(_trajectory);
+        Array.Clear(_stationary);
+        Array.Clear(_influence);
+        Diverged = 0;
+    }
+
+    public void AddReplicate(double[] trajectory, double[][] stationary, double step)
+    {
+        for (int k = 0; k < trajectory.Length; k++)
+        {
+            _trajectory[k].Add(trajectory[k]);
+        }
+        for (int k = 0; k < _stationary.Length; k++)
+        {
+            _stationary[k].Add(stationary[0][k]);
+        }
+        // Central difference of the stationary alignment A_j between the arms w^cur + h and w^cur - h.
+        for (int j = 0; j < _influence.Length; j++)
+        {
+            int diagonal = j * _m + j;
+            _influence[j].Add((stationary[1][diagonal] - stationary[2][diagonal]) / (2 * step));
+        }
+    }
+
+    public void Merge(BlockStatistics other)
+    {
+        for (int k = 0; k < _trajectory.Length; k++)
+        {
+            _trajectory[k].Merge(other._trajectory[k]);
+        }
+        for (int k = 0; k < _stationary.Length; k++)
+        {
+            _stationary[k].Merge(other._stationary[k]);
+        }
+        for (int k = 0; k < _influence.Length; k++)
+        {
+            _influence[k].Merge(other._influence[k]);
+        }
+        Diverged += other.Diverged;
+    }
+
+    public SimulationResult ToResult(SimulationSpec spec, string backend)
+    {
+        var crossReward = new Estimate[_m, _m];
+        var alignment = new Estimate[_m];
+        for (int i = 0; i < _m; i++)
+        {
+            for (int j = 0; j < _m; j++)
+            {
+                crossReward[i, j] = _stationary[i * _m + j].ToEstimate();
+            }
+            alignment[i] = crossReward[i, i];
+        }
+        var points = new TrajectoryPoint[(spec.Rounds + 1) * _m];
+        for (int round = 0; round <= spec.Rounds; round++)
+        {
+            for (int j = 0; j < _m; j++)
+            {
+                int offset = (round * _m + j) * _width;
+                var mean = new double[spec.Dimension];
+                for (int c = 0; c < mean.Length; c++)
+                {
+                    mean[c] = _trajectory[offset + 2 + c].MeanOrNaN;
+                }
+                points[round * _m + j] = new TrajectoryPoint(round, j, _trajectory[offset].ToEstimate(), _trajectory[offset + 1].MeanOrNaN, mean);
+            }
+        }
+        return new SimulationResult
+        {
+            Spec = spec,
+            Backend = backend,
+            Included = (long)_stationary[0].Count,
+            Diverged = Diverged,
+            Alignment = alignment,
+            CrossReward = crossReward,
+            Influence = _influence.Length == 0 ? null : _influence.Select(moments => moments.ToEstimate()).ToArray(),
+            Trajectory = points,
+        };
+    }
+}
