@@ -87,7 +87,7 @@ internal sealed class ReferenceLoop
             }
             for (int i = 0; i < _m; i++)
             {
-                Refit(stream, round, i, _nextMean.AsSpan(i * d, d), _nextCov.AsSpan(i * dd, dd));
+                RefitModel(stream, round, i, _nextMean.AsSpan(i * d, d), _nextCov.AsSpan(i * dd, dd));
                 if (sequential)
                 {
                     // Models later in this round sample from model i's newest parameters.
@@ -115,7 +115,7 @@ internal sealed class ReferenceLoop
         return true;
     }
 
-    private void Refit(ReplicateStream stream, int round, int i, Span<double> newMean, Span<double> newCov)
+    private void RefitModel(ReplicateStream stream, int round, int i, Span<double> newMean, Span<double> newCov)
     {
         var model = _models[i];
         var spec = model.Spec;
@@ -170,76 +170,10 @@ internal sealed class ReferenceLoop
                         break;
                 }
             }
-            AccumulateSample(x, slot + 1);
+            Refit.Accumulate(x, slot + 1, _sampleMean, _comoment);
         }
-        FinishRefit(spec, newMean, newCov);
-    }
-
-    /// <summary>Welford's update of the running mean and co-moment matrix (stable for any n).</summary>
-    private void AccumulateSample(ReadOnlySpan<double> x, int count)
-    {
-        int d = _d;
-        Span<double> before = stackalloc double[d];
-        for (int c = 0; c < d; c++)
-        {
-            before[c] = x[c] - _sampleMean[c];
-            _sampleMean[c] += before[c] / count;
-        }
-        for (int r = 0; r < d; r++)
-        {
-            double after = x[r] - _sampleMean[r];
-            for (int c = 0; c < d; c++)
-            {
-                _comoment[r * d + c] += after * before[c];
-            }
-        }
-    }
-
-    /// <summary>Maximum likelihood (1/n), projection onto the structure, then ridge.</summary>
-    private void FinishRefit(ModelSpec spec, Span<double> newMean, Span<double> newCov)
-    {
-        int d = _d;
         _sampleMean.CopyTo(newMean);
-        if (spec.Covariance == CovarianceStructure.Fixed)
-        {
-            spec.InitCov.CopyTo(newCov);
-            return;
-        }
-        double inverseN = 1.0 / spec.N;
-        for (int r = 0; r < d; r++)
-        {
-            for (int c = 0; c < d; c++)
-            {
-                // The co-moment is symmetric up to rounding; average it so the factor sees an exactly symmetric matrix.
-                newCov[r * d + c] = 0.5 * (_comoment[r * d + c] + _comoment[c * d + r]) * inverseN;
-            }
-        }
-        if (spec.Covariance == CovarianceStructure.Diag)
-        {
-            for (int r = 0; r < d; r++)
-            {
-                for (int c = 0; c < d; c++)
-                {
-                    if (r != c)
-                    {
-                        newCov[r * d + c] = 0;
-                    }
-                }
-            }
-        }
-        else if (spec.Covariance == CovarianceStructure.Iso)
-        {
-            double level = SmallMatrix.Trace(newCov, d) / d;
-            newCov.Clear();
-            for (int c = 0; c < d; c++)
-            {
-                newCov[c * d + c] = level;
-            }
-        }
-        for (int c = 0; c < d; c++)
-        {
-            newCov[c * d + c] += spec.Ridge;
-        }
+        Refit.Finish(spec, _comoment, newCov);
     }
 
     /// <summary>
@@ -298,33 +232,13 @@ internal sealed class ReferenceLoop
     private void ChooseCandidate(ModelSpec spec, ReadOnlySpan<double> mean, ReadOnlySpan<double> cholesky, ReadOnlySpan<double> normals, double uChoice, Span<double> chosen)
     {
         int d = _d, k = spec.K;
-        double best = double.NegativeInfinity;
         for (int c = 0; c < k; c++)
         {
             var candidate = _candidates.AsSpan(c * d, d);
             SmallMatrix.AffineLower(mean, cholesky, normals.Slice(c * d, d), candidate, d);
-            double reward = Rewards.Evaluate(spec, candidate);
-            _candidateRewards[c] = reward;
-            best = Math.Max(best, reward);
+            _candidateRewards[c] = Rewards.Evaluate(spec, candidate);
         }
-        double total = 0;
-        for (int c = 0; c < k; c++)
-        {
-            _candidateRewards[c] = Math.Exp(_candidateRewards[c] - best);
-            total += _candidateRewards[c];
-        }
-        double target = uChoice * total;
-        int pick = k - 1;
-        double cumulative = 0;
-        for (int c = 0; c < k; c++)
-        {
-            cumulative += _candidateRewards[c];
-            if (target < cumulative)
-            {
-                pick = c;
-                break;
-            }
-        }
+        int pick = Curation.Choose(_candidateRewards.AsSpan(0, k), uChoice);
         _candidates.AsSpan(pick * d, d).CopyTo(chosen);
     }
 
