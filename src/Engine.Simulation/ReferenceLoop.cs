@@ -77,7 +77,10 @@ internal sealed class ReferenceLoop
             _models[i].Spec.InitCov.CopyTo(_cov, i * dd);
         }
         stationary.Clear();
-        Record(0, trajectory, stationary);
+        if (!Record(0, trajectory, stationary))
+        {
+            return false;
+        }
         bool sequential = _spec.Schedule == Schedule.Sequential;
         for (int round = 1; round <= _spec.Rounds; round++)
         {
@@ -101,11 +104,10 @@ internal sealed class ReferenceLoop
                 _nextMean.CopyTo(_mean, 0);
                 _nextCov.CopyTo(_cov, 0);
             }
-            if (!AllFinite())
+            if (!AllFinite() || !Record(round, trajectory, stationary))
             {
                 return false;
             }
-            Record(round, trajectory, stationary);
         }
         double scale = 1.0 / (_spec.Rounds - _spec.BurnIn);
         for (int k = 0; k < stationary.Length; k++)
@@ -261,8 +263,10 @@ internal sealed class ReferenceLoop
         return true;
     }
 
-    private void Record(int round, Span<double> trajectory, Span<double> stationary)
+    /// <summary>Records round <paramref name="round"/>; false when a reward it measures is not finite (the replicate diverged).</summary>
+    private bool Record(int round, Span<double> trajectory, Span<double> stationary)
     {
+        bool finite = true;
         int d = _d, dd = d * d, width = TrajectoryWidth;
         bool stationaryRound = round > _spec.BurnIn;
         for (int j = 0; j < _m; j++)
@@ -273,7 +277,9 @@ internal sealed class ReferenceLoop
             {
                 for (int i = 0; i < _m; i++)
                 {
-                    stationary[i * _m + j] += Rewards.Expected(_models[i].Spec, mean, cov);
+                    double reward = Rewards.Expected(_models[i].Spec, mean, cov);
+                    finite &= double.IsFinite(reward);
+                    stationary[i * _m + j] += reward;
                 }
             }
             if (!trajectory.IsEmpty)
@@ -282,7 +288,9 @@ internal sealed class ReferenceLoop
                 slot[0] = Rewards.Expected(_models[j].Spec, mean, cov);
                 slot[1] = SmallMatrix.Trace(cov, d);
                 mean.CopyTo(slot[2..]);
+                finite &= double.IsFinite(slot[0]) && double.IsFinite(slot[1]);
             }
         }
+        return finite;
     }
 }

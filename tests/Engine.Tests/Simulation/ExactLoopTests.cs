@@ -64,7 +64,9 @@ public class ExactLoopTests
     [InlineData("\"inf\"", "simultaneous", "fixed")]
     public void MeanOnlyLinearLoopMatchesItsLinearSystem(string k, string schedule, string mixture)
     {
-        var spec = SpecText.Load(MeanOnlyPair(k, schedule, mixture)) with { Influence = null };
+        // Burn-in 0 over a few rounds: the transient from init_mean is where the schedules differ
+        // (both converge to the same fixed point).
+        var spec = SpecText.Load(MeanOnlyPair(k, schedule, mixture, rounds: 6, burnIn: 0)) with { Influence = null };
         var result = SimulationRunner.Run(spec, new RunOptions());
         var exact = ExactOracles.LinearMeanOnly(spec);
         for (int i = 0; i < spec.ModelCount; i++)

@@ -1,0 +1,102 @@
+using System.Text.Json;
+using Engine.Tests.Support;
+
+namespace Engine.Tests.Cli;
+
+public class EndToEndTests
+{
+    [Fact]
+    public void RunWritesSummaryAndTrajectoryAsSpecified()
+    {
+        string folder = Loopsim.TemporaryFolder();
+        string specPath = Path.Combine(folder, "pair.toml");
+        File.WriteAllText(specPath, SpecText.Pair);
+        var outcome = Loopsim.Run("run", specPath, "--replicates", "64", "--seed", "9", "--out", Path.Combine(folder, "out"));
+        Assert.Equal(0, outcome.ExitCode);
+        Assert.Contains("stationary alignment", outcome.StandardOutput, StringComparison.Ordinal);
+
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "out", "summary.json")));
+        var root = summary.RootElement;
+        Assert.Equal(64, root.GetProperty("replicates").GetInt64());
+        Assert.Equal(30, root.GetProperty("rounds").GetInt32());
+        Assert.Equal(10, root.GetProperty("burn_in").GetInt32());
+        Assert.Equal(9, root.GetProperty("seed").GetInt64());
+        Assert.Equal("reference", root.GetProperty("backend").GetString());
+        Assert.Equal(0, root.GetProperty("diverged").GetInt64());
+        var alignment = root.GetProperty("alignment");
+        Assert.Equal(2, alignment.GetArrayLength());
+        Assert.Equal("theta", alignment[0].GetProperty("model").GetString());
+        var ci = alignment[0].GetProperty("ci95");
+        Assert.True(ci[0].GetDouble() < alignment[0].GetProperty("mean").GetDouble());
+        var influence = root.GetProperty("influence");
+        Assert.Equal("theta", influence.GetProperty("model").GetString());
+        Assert.Equal("real", influence.GetProperty("absorb").GetString());
+        Assert.Equal(0.02, influence.GetProperty("step").GetDouble());
+        Assert.Equal(new[] { "theta", "phi" }, influence.GetProperty("effects").EnumerateArray().Select(e => e.GetProperty("on").GetString()));
+        Assert.True(influence.GetProperty("effects")[0].GetProperty("se").GetDouble() > 0);
+
+        var lines = File.ReadAllLines(Path.Combine(folder, "out", "trajectory.csv"));
+        Assert.Equal("round,model,alignment_mean,alignment_se,trace_cov_mean,mean_0,mean_1", lines[0]);
+        Assert.Equal(1 + 31 * 2, lines.Length);
+        Assert.StartsWith("0,theta,-0.25,", lines[1], StringComparison.Ordinal);
+        Assert.StartsWith("30,phi,", lines[^1], StringComparison.Ordinal);
+        Assert.DoesNotContain("NaN", string.Join('\n', lines), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DivergingReplicatesAreCountedNotPrintedAsNaN()
+    {
+        // A linear reward with K = inf, no real data and a huge beta: the tilt moves the mean to
+        // 1e300 in one round, and the alignment beta a.mu overflows.
+        string text = """
+            dimension = 1
+            rounds = 400
+            burn_in = 1
+            replicates = 16
+            seed = 1
+
+            [[model]]
+            name = "runaway"
+            n = 50
+            covariance = "full"
+            real_mean = [0.0]
+            real_cov = [[1.0]]
+            reward = "linear"
+            reward_direction = [1.0]
+            beta = 1e300
+            k = "inf"
+            weights = { real = 0.0, curated = 1.0 }
+            """;
+        string folder = Loopsim.TemporaryFolder();
+        string specPath = Path.Combine(folder, "runaway.toml");
+        File.WriteAllText(specPath, text);
+        var outcome = Loopsim.Run("run", specPath, "--out", Path.Combine(folder, "out"));
+        Assert.Equal(0, outcome.ExitCode);
+        Assert.Contains("16 of 16 replicates diverged", outcome.StandardError, StringComparison.Ordinal);
+        string summary = File.ReadAllText(Path.Combine(folder, "out", "summary.json"));
+        Assert.Contains("\"diverged\": 16", summary, StringComparison.Ordinal);
+        Assert.DoesNotContain("NaN", summary, StringComparison.Ordinal);
+        Assert.DoesNotContain("NaN", File.ReadAllText(Path.Combine(folder, "out", "trajectory.csv")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReproduceFig3WritesItsTable()
+    {
+        string folder = Loopsim.TemporaryFolder();
+        var outcome = Loopsim.Run("reproduce", "fig3", "--quick", "--replicates", "8", "--out", folder);
+        Assert.Equal(0, outcome.ExitCode);
+        var lines = File.ReadAllLines(Path.Combine(folder, "fig3.csv"));
+        Assert.StartsWith("t,n,self_influence,self_se,", lines[0], StringComparison.Ordinal);
+        Assert.Equal(1 + 15 * 3, lines.Length);
+        Assert.Contains("self dA_theta", outcome.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void HelpListsTheCommands()
+    {
+        var outcome = Loopsim.Run("--help");
+        Assert.Equal(0, outcome.ExitCode);
+        Assert.Contains("run", outcome.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("reproduce", outcome.StandardOutput, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,32 @@
+using System.Diagnostics;
+
+namespace Engine.Tests.Support;
+
+/// <summary>Runs the real loopsim program (built next to the tests) as a user would, in its own process.</summary>
+internal static class Loopsim
+{
+    public sealed record Outcome(int ExitCode, string StandardOutput, string StandardError);
+
+    public static Outcome Run(params string[] arguments)
+    {
+        string program = Path.Combine(AppContext.BaseDirectory, "loopsim.dll");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(program);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        return new Outcome(process.ExitCode, output.Result, error.Result);
+    }
+
+    public static string TemporaryFolder()
+    {
+        string path = Path.Combine(Path.GetTempPath(), "loopsim-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(path);
+        return path;
+    }
+}
