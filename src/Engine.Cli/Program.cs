@@ -4,6 +4,7 @@ using Engine.Cli;
 var root = new RootCommand("loopsim: finite-sample replicates of coupled self-consuming training loops, with confidence intervals and population theory.")
 {
     RunCommand.Create(),
+    TheoryCommand.Create(),
     ReproduceCommand.Create(),
 };
 return CommandLine.Invoke(root, args);

@@ -5,6 +5,7 @@ using Engine.Core.Results;
 using Engine.Core.Specs;
 using Engine.Simulation;
 using Engine.Sweeps;
+using Engine.Theory;
 
 namespace Engine.Cli;
 
@@ -44,8 +45,10 @@ internal static class ReproduceCommand
         }
         Console.WriteLine($"fig3 ({preset.Name}): {cells.Count} cells, {baseSpec.Replicates} replicates x {baseSpec.Rounds} rounds each (burn-in {baseSpec.BurnIn}), seed {baseSpec.Seed}, backend {options.Backend}");
         Console.WriteLine("influence of curating theta (dA/dw_theta^cur, real absorbs), mean over replicates with 95% CI");
-        var table = new TextTable("t", "n", "self dA_theta", "95% CI", "cross dA_phi", "95% CI");
-        var csv = new StringBuilder("t,n,self_influence,self_se,self_ci_low,self_ci_high,cross_influence,cross_se,cross_ci_low,cross_ci_high,diverged\n");
+        var theory = Fig3.CouplingScales.ToDictionary(t => t, t => TheoryCommand.Analyse(Fig3.Cell(baseSpec, t, Fig3.SampleSizes[0])));
+        var table = new TextTable("t", "n", "self dA_theta", "95% CI", "theory", "cross dA_phi", "95% CI", "theory");
+        var csv = new StringBuilder("t,n,self_influence,self_se,self_ci_low,self_ci_high,cross_influence,cross_se,cross_ci_low,cross_ci_high,diverged,theory_self_influence,theory_cross_influence\n");
+        var selfMeans = new Dictionary<int, List<(double T, double Self)>>();
         long totalWork = cells.Sum(cell => cell.Spec.Replicates * cell.Spec.N());
         long doneBefore = 0;
         using (var progress = new ProgressLine("replicates x n", totalWork))
@@ -59,13 +62,23 @@ internal static class ReproduceCommand
                 doneBefore += spec.Replicates * weight;
                 var self = result.Influence![0];
                 var cross = result.Influence[1];
+                var (theorySelf, theoryCross) = TheoryInfluence(theory[t]);
                 table.Add(t.ToString(CultureInfo.InvariantCulture), n.ToString(CultureInfo.InvariantCulture),
-                    TextTable.Number(self.Mean), TextTable.Interval(self), TextTable.Number(cross.Mean), TextTable.Interval(cross));
+                    TextTable.Number(self.Mean), TextTable.Interval(self), TextTable.Number(theorySelf),
+                    TextTable.Number(cross.Mean), TextTable.Interval(cross), TextTable.Number(theoryCross));
                 csv.Append(CultureInfo.InvariantCulture, $"{t},{n},{Csv.Number(self.Mean)},{Csv.Number(self.StandardError)},{Csv.Number(self.Lower95)},{Csv.Number(self.Upper95)},");
-                csv.Append(CultureInfo.InvariantCulture, $"{Csv.Number(cross.Mean)},{Csv.Number(cross.StandardError)},{Csv.Number(cross.Lower95)},{Csv.Number(cross.Upper95)},{result.Diverged}\n");
+                csv.Append(CultureInfo.InvariantCulture, $"{Csv.Number(cross.Mean)},{Csv.Number(cross.StandardError)},{Csv.Number(cross.Lower95)},{Csv.Number(cross.Upper95)},{result.Diverged},");
+                csv.Append(CultureInfo.InvariantCulture, $"{Csv.Number(theorySelf)},{Csv.Number(theoryCross)}\n");
+                (selfMeans.TryGetValue(n, out var list) ? list : selfMeans[n] = []).Add((t, self.Mean));
             }
         }
         Console.Write(table);
+        Console.WriteLine();
+        Console.WriteLine($"the self-influence dJ_theta/dw_theta^cur changes sign at coupling t = {FormatCrossing(TheorySignChange(baseSpec))} (population theory)");
+        foreach (var (n, means) in selfMeans)
+        {
+            Console.WriteLine($"  and at t = {FormatCrossing(Fig3Crossings.Interpolated(means))} in the n = {n} estimates (linear interpolation between grid points)");
+        }
         folder.Write("fig3-spec.toml", specText);
         string path = folder.Write("fig3.csv", csv.ToString());
         Console.WriteLine($"wrote {path}");
@@ -73,6 +86,42 @@ internal static class ReproduceCommand
     }
 
     private static long N(this SimulationSpec spec) => spec.Models[0].N;
+
+    private static (double Self, double Cross) TheoryInfluence(TheoryResult theory) =>
+        theory.Converged ? (theory.InfluenceOf(0, 0), theory.InfluenceOf(0, 1)) : (double.NaN, double.NaN);
+
+    /// <summary>The coupling where the theory's self-influence crosses zero, by bisection between the grid points that bracket it.</summary>
+    private static double? TheorySignChange(SimulationSpec baseSpec)
+    {
+        double Self(double t) => TheoryInfluence(TheoryCommand.Analyse(Fig3.Cell(baseSpec, t, Fig3.SampleSizes[0]))).Self;
+        var grid = Fig3.CouplingScales;
+        for (int g = 0; g + 1 < grid.Length; g++)
+        {
+            double low = grid[g], high = grid[g + 1];
+            double fLow = Self(low), fHigh = Self(high);
+            if (!(fLow * fHigh <= 0))
+            {
+                continue;
+            }
+            for (int step = 0; step < 50 && high - low > 1e-9; step++)
+            {
+                double middle = 0.5 * (low + high);
+                double fMiddle = Self(middle);
+                if (fLow * fMiddle <= 0)
+                {
+                    high = middle;
+                }
+                else
+                {
+                    (low, fLow) = (middle, fMiddle);
+                }
+            }
+            return 0.5 * (low + high);
+        }
+        return null;
+    }
+
+    private static string FormatCrossing(double? t) => t is { } value ? value.ToString("F4", CultureInfo.InvariantCulture) : "(no sign change on the grid)";
 
     /// <summary>Forwards progress synchronously (System.Progress would post to the thread pool).</summary>
     private sealed class Progress(Action<long> report) : IProgress<long>

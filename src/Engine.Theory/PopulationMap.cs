@@ -1,0 +1,327 @@
+using Engine.Core.Specs;
+
+namespace Engine.Theory;
+
+/// <summary>A change of one model's weights: <c>Amount</c> moves from weight <c>From</c> to weight <c>To</c>.</summary>
+public readonly record struct WeightShift<T>(int Model, int To, int From, T Amount) where T : struct, IScalar<T>;
+
+/// <summary>
+/// The population round (MODEL.md section 5, n -> inf): every model's (mu, Sigma) goes to the
+/// moments of its training mixture Q_i, projected onto its structure, plus ridge. Written once
+/// over <see cref="IScalar{T}"/> so the same code gives values and exact derivatives.
+/// <para>
+/// State layout: for each model, its mean (d) then the upper triangle of its covariance row by
+/// row (d(d+1)/2), so that no direction of the state is a duplicate (which would add spurious
+/// eigenvalues to the Jacobian). In the population limit the fixed and multinomial mixtures
+/// coincide: both give source s the share w_s.
+/// </para>
+/// </summary>
+public sealed class PopulationMap
+{
+    public PopulationMap(SimulationSpec spec)
+    {
+        Spec = spec;
+        D = spec.Dimension;
+        Stride = D + D * (D + 1) / 2;
+        foreach (var model in spec.Models)
+        {
+            if (model.Reward == RewardKind.Quadratic && !model.IsInfiniteK && model.K > 1)
+            {
+                throw new TheoryUnsupportedException(
+                    $"model.{model.Name}.k = {model.K}: the population theory of a quadratic reward supports k = 1 and k = \"inf\" " +
+                    "(finite k > 1 needs a d-dimensional quadrature that is not implemented yet)");
+            }
+        }
+    }
+
+    public SimulationSpec Spec { get; }
+    public int D { get; }
+    /// <summary>State entries per model.</summary>
+    public int Stride { get; }
+    public int StateSize => Stride * Spec.ModelCount;
+
+    public double[] InitialState()
+    {
+        var state = new double[StateSize];
+        for (int i = 0; i < Spec.ModelCount; i++)
+        {
+            Pack(Spec.Models[i].InitMean, Spec.Models[i].InitCov, state.AsSpan(i * Stride, Stride));
+        }
+        return state;
+    }
+
+    public void Pack<T>(ReadOnlySpan<T> mean, ReadOnlySpan<T> cov, Span<T> block)
+    {
+        int d = D, k = d;
+        mean.CopyTo(block);
+        for (int r = 0; r < d; r++)
+        {
+            for (int c = r; c < d; c++)
+            {
+                block[k++] = cov[r * d + c];
+            }
+        }
+    }
+
+    public void Unpack<T>(ReadOnlySpan<T> block, Span<T> mean, Span<T> cov)
+    {
+        int d = D, k = d;
+        block[..d].CopyTo(mean);
+        for (int r = 0; r < d; r++)
+        {
+            for (int c = r; c < d; c++)
+            {
+                cov[r * d + c] = block[k];
+                cov[c * d + r] = block[k];
+                k++;
+            }
+        }
+    }
+
+    /// <summary>next = F(state), with an optional weight shift (a dual amount gives dF/dw).</summary>
+    public void Apply<T>(ReadOnlySpan<T> state, Span<T> next, WeightShift<T>? shift = null) where T : struct, IScalar<T>
+    {
+        int d = D, m = Spec.ModelCount;
+        var means = new T[m][];
+        var covs = new T[m][];
+        for (int j = 0; j < m; j++)
+        {
+            means[j] = new T[d];
+            covs[j] = new T[d * d];
+            Unpack(state.Slice(j * Stride, Stride), means[j], covs[j]);
+        }
+        var newMean = new T[d];
+        var newCov = new T[d * d];
+        for (int i = 0; i < m; i++)
+        {
+            var model = Spec.Models[i];
+            var weights = new T[model.Weights.Length];
+            for (int s = 0; s < weights.Length; s++)
+            {
+                weights[s] = T.From(model.Weights[s]);
+            }
+            var active = model.Weights.Select(x => x > 0).ToArray();
+            if (shift is { } w && w.Model == i)
+            {
+                weights[w.To] += w.Amount;
+                weights[w.From] -= w.Amount;
+                active[w.To] = active[w.From] = true;
+            }
+            // Under the sequential schedule models j < i have already been replaced by their refit.
+            var (curatedMean, curatedCov) = CuratedMoments.Of(model, means[i], covs[i]);
+            var sourceMeans = new T[weights.Length][];
+            var sourceCovs = new T[weights.Length][];
+            sourceMeans[WeightIndex.Real] = model.RealMean.Select(T.From).ToArray();
+            sourceCovs[WeightIndex.Real] = model.RealCov.Select(T.From).ToArray();
+            sourceMeans[WeightIndex.Curated] = curatedMean;
+            sourceCovs[WeightIndex.Curated] = curatedCov;
+            sourceMeans[WeightIndex.Self] = means[i];
+            sourceCovs[WeightIndex.Self] = covs[i];
+            for (int j = 0; j < m; j++)
+            {
+                sourceMeans[WeightIndex.Cross(j)] = means[j];
+                sourceCovs[WeightIndex.Cross(j)] = covs[j];
+            }
+            MixtureMoments(weights, active, sourceMeans, sourceCovs, newMean, newCov);
+            Project(model, newCov);
+            Pack<T>(newMean, newCov, next.Slice(i * Stride, Stride));
+            if (Spec.Schedule == Schedule.Sequential)
+            {
+                means[i] = (T[])newMean.Clone();
+                covs[i] = (T[])newCov.Clone();
+            }
+        }
+    }
+
+    /// <summary>
+    /// mu = sum w_s m_s; Sigma = sum w_s (C_s + (m_s - mu)(m_s - mu)^T), the stable form of the
+    /// second moment. Inactive sources (weight 0, not shifted) are skipped, so an unused source
+    /// that is far away or infinite cannot poison the sum with 0 * inf.
+    /// </summary>
+    private void MixtureMoments<T>(T[] weights, bool[] active, T[][] means, T[][] covs, T[] mean, T[] cov) where T : struct, IScalar<T>
+    {
+        int d = D;
+        Array.Fill(mean, T.From(0));
+        Array.Fill(cov, T.From(0));
+        for (int s = 0; s < weights.Length; s++)
+        {
+            if (!active[s])
+            {
+                continue;
+            }
+            for (int c = 0; c < d; c++)
+            {
+                mean[c] += weights[s] * means[s][c];
+            }
+        }
+        for (int s = 0; s < weights.Length; s++)
+        {
+            if (!active[s])
+            {
+                continue;
+            }
+            for (int r = 0; r < d; r++)
+            {
+                var dr = means[s][r] - mean[r];
+                for (int c = 0; c < d; c++)
+                {
+                    cov[r * d + c] += weights[s] * (covs[s][r * d + c] + dr * (means[s][c] - mean[c]));
+                }
+            }
+        }
+    }
+
+    private void Project<T>(ModelSpec model, T[] cov) where T : struct, IScalar<T>
+    {
+        int d = D;
+        switch (model.Covariance)
+        {
+            case CovarianceStructure.Fixed:
+                for (int k = 0; k < cov.Length; k++)
+                {
+                    cov[k] = T.From(model.InitCov[k]);
+                }
+                return;
+            case CovarianceStructure.Diag:
+                for (int r = 0; r < d; r++)
+                {
+                    for (int c = 0; c < d; c++)
+                    {
+                        if (r != c)
+                        {
+                            cov[r * d + c] = T.From(0);
+                        }
+                    }
+                }
+                break;
+            case CovarianceStructure.Iso:
+                var level = T.From(0);
+                for (int c = 0; c < d; c++)
+                {
+                    level += cov[c * d + c];
+                }
+                level /= T.From(d);
+                for (int r = 0; r < d; r++)
+                {
+                    for (int c = 0; c < d; c++)
+                    {
+                        cov[r * d + c] = r == c ? level : T.From(0);
+                    }
+                }
+                break;
+        }
+        for (int c = 0; c < d; c++)
+        {
+            cov[c * d + c] += T.From(model.Ridge);
+        }
+    }
+
+    /// <summary>J_i(p_j) in closed form: linear beta a.mu; quadratic -beta/2 (|mu - c|^2 + tr Sigma).</summary>
+    public T Reward<T>(int rewardModel, ReadOnlySpan<T> state, int model) where T : struct, IScalar<T>
+    {
+        var spec = Spec.Models[rewardModel];
+        int d = D;
+        var block = state.Slice(model * Stride, Stride);
+        var sum = T.From(0);
+        if (spec.Reward == RewardKind.Linear)
+        {
+            for (int c = 0; c < d; c++)
+            {
+                sum += T.From(spec.RewardVector[c]) * block[c];
+            }
+            return T.From(spec.Beta) * sum;
+        }
+        var mean = new T[d];
+        var cov = new T[d * d];
+        Unpack(block, mean, cov);
+        for (int c = 0; c < d; c++)
+        {
+            var delta = mean[c] - T.From(spec.RewardVector[c]);
+            sum += delta * delta + cov[c * d + c];
+        }
+        return T.From(-0.5 * spec.Beta) * sum;
+    }
+}
+
+/// <summary>The theory does not cover a spec (yet); the message names the key.</summary>
+public sealed class TheoryUnsupportedException(string message) : Exception(message);
+
+/// <summary>Mean and covariance of the curated law C_i(p) (MODEL.md sections 2 and 5).</summary>
+public static class CuratedMoments
+{
+    public static (T[] Mean, T[] Cov) Of<T>(ModelSpec model, T[] mean, T[] cov) where T : struct, IScalar<T>
+    {
+        int d = mean.Length;
+        var beta = T.From(model.Beta);
+        var v = model.RewardVector;
+        if (model.K == 1 || model.Beta == 0)
+        {
+            return ((T[])mean.Clone(), (T[])cov.Clone());
+        }
+        var sigmaV = new T[d];
+        for (int r = 0; r < d; r++)
+        {
+            sigmaV[r] = T.From(0);
+            for (int c = 0; c < d; c++)
+            {
+                sigmaV[r] += cov[r * d + c] * T.From(v[c]);
+            }
+        }
+        if (model.Reward == RewardKind.Quadratic)
+        {
+            // K = inf: N((I + beta Sigma)^-1 (mu + beta Sigma c), (I + beta Sigma)^-1 Sigma).
+            var a = new T[d * d];
+            var b = new T[d * (d + 1)];
+            for (int r = 0; r < d; r++)
+            {
+                for (int c = 0; c < d; c++)
+                {
+                    a[r * d + c] = T.From(r == c ? 1 : 0) + beta * cov[r * d + c];
+                    b[r * (d + 1) + 1 + c] = cov[r * d + c];
+                }
+                b[r * (d + 1)] = mean[r] + beta * sigmaV[r];
+            }
+            GenericLinearAlgebra.Solve(a, b, d, d + 1);
+            var tiltMean = new T[d];
+            var tiltCov = new T[d * d];
+            for (int r = 0; r < d; r++)
+            {
+                tiltMean[r] = b[r * (d + 1)];
+                for (int c = 0; c < d; c++)
+                {
+                    tiltCov[r * d + c] = T.From(0.5) * (b[r * (d + 1) + 1 + c] + b[c * (d + 1) + 1 + r]);
+                }
+            }
+            return (tiltMean, tiltCov);
+        }
+        if (model.IsInfiniteK)
+        {
+            // Linear, K = inf: N(mu + beta Sigma a, Sigma).
+            return (mean.Select((x, r) => x + beta * sigmaV[r]).ToArray(), (T[])cov.Clone());
+        }
+        // Linear, finite K: the choice only sees the projection a.x, a one-dimensional problem in s = beta sqrt(a' Sigma a).
+        var quadratic = T.From(0);
+        for (int r = 0; r < d; r++)
+        {
+            quadratic += T.From(v[r]) * sigmaV[r];
+        }
+        if (quadratic.Value <= 0)
+        {
+            return ((T[])mean.Clone(), (T[])cov.Clone());
+        }
+        var sa = T.Sqrt(quadratic);
+        var (mK, qK) = SelectionMoments.Compute(model.K, beta * sa);
+        var g = sigmaV.Select(x => x / sa).ToArray();
+        var shrink = T.From(1) - (qK - mK * mK);
+        var curatedMean = mean.Select((x, r) => x + g[r] * mK).ToArray();
+        var curatedCov = new T[d * d];
+        for (int r = 0; r < d; r++)
+        {
+            for (int c = 0; c < d; c++)
+            {
+                curatedCov[r * d + c] = cov[r * d + c] - g[r] * g[c] * shrink;
+            }
+        }
+        return (curatedMean, curatedCov);
+    }
+}
