@@ -124,7 +124,7 @@ public static class FixedPointSolver
     }
 
     /// <summary>dF/dTheta at <paramref name="state"/>, column by column with dual numbers (exact, not finite differences).</summary>
-    public static double[] Jacobian(PopulationMap map, double[] state)
+    public static double[] Jacobian(PopulationMap map, double[] state, bool othersFrozen = false)
     {
         int n = state.Length;
         var jacobian = new double[n * n];
@@ -136,7 +136,7 @@ public static class FixedPointSolver
             {
                 input[k] = new Dual(state[k], k == c ? 1 : 0);
             }
-            map.Apply<Dual>(input, output);
+            map.Apply<Dual>(input, output, othersFrozen: othersFrozen);
             for (int r = 0; r < n; r++)
             {
                 jacobian[r * n + c] = output[r].Derivative;

@@ -78,8 +78,13 @@ public sealed class PopulationMap
         }
     }
 
-    /// <summary>next = F(state), with an optional weight shift (a dual amount gives dF/dw).</summary>
-    public void Apply<T>(ReadOnlySpan<T> state, Span<T> next, WeightShift<T>? shift = null) where T : struct, IScalar<T>
+    /// <summary>
+    /// next = F(state), with an optional weight shift (a dual amount gives dF/dw). With
+    /// <paramref name="othersFrozen"/> set, every model sees the others exactly as given in
+    /// <paramref name="state"/>, also under the sequential schedule: the single-model view of
+    /// the isolated influence.
+    /// </summary>
+    public void Apply<T>(ReadOnlySpan<T> state, Span<T> next, WeightShift<T>? shift = null, bool othersFrozen = false) where T : struct, IScalar<T>
     {
         int d = D, m = Spec.ModelCount;
         var means = new T[m][];
@@ -125,7 +130,7 @@ public sealed class PopulationMap
             MixtureMoments(weights, active, sourceMeans, sourceCovs, newMean, newCov);
             Project(model, newCov);
             Pack<T>(newMean, newCov, next.Slice(i * Stride, Stride));
-            if (Spec.Schedule == Schedule.Sequential)
+            if (Spec.Schedule == Schedule.Sequential && !othersFrozen)
             {
                 means[i] = (T[])newMean.Clone();
                 covs[i] = (T[])newCov.Clone();

@@ -80,7 +80,13 @@ public static class TheoryAnalysis
         var forcing = output.Select(v => v.Derivative).ToArray();
 
         var total = SolveShifted(jacobian, n, forcing, 0, n);
-        var isolated = SolveShifted(jacobian, n, forcing, curated * stride, stride);
+        // The isolated prediction freezes the other models: its Jacobian block and forcing come
+        // from the map with the others held at Theta* (which differs from the coupled block under
+        // the sequential schedule, where a model sees the others' refits of the same round).
+        map.Apply<Dual>(input, output, new WeightShift<Dual>(curated, WeightIndex.Curated, absorb, new Dual(0, 1)), othersFrozen: true);
+        var frozenForcing = output.Select(v => v.Derivative).ToArray();
+        var frozenJacobian = FixedPointSolver.Jacobian(map, state, othersFrozen: true);
+        var isolated = SolveShifted(frozenJacobian, n, frozenForcing, curated * stride, stride);
         for (int j = 0; j < m; j++)
         {
             double effect = DirectionalReward(map, state, total, j, 0);
