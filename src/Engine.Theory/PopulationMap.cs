@@ -25,11 +25,10 @@ public sealed class PopulationMap
         Stride = D + D * (D + 1) / 2;
         foreach (var model in spec.Models)
         {
-            if (model.Reward == RewardKind.Quadratic && !model.IsInfiniteK && model.K > 1)
+            if (model.Reward == RewardKind.Quadratic && !model.IsInfiniteK && model.K > 1 && D > QuadratureCuration.MaxDimension)
             {
                 throw new TheoryUnsupportedException(
-                    $"model.{model.Name}.k = {model.K}: the population theory of a quadratic reward supports k = 1 and k = \"inf\" " +
-                    "(finite k > 1 needs a d-dimensional quadrature that is not implemented yet)");
+                    $"model.{model.Name}.k = {model.K}: the population theory of a quadratic reward with finite k supports dimension <= {QuadratureCuration.MaxDimension}, not {D}");
             }
         }
     }
@@ -271,6 +270,10 @@ public static class CuratedMoments
             {
                 sigmaV[r] += cov[r * d + c] * T.From(v[c]);
             }
+        }
+        if (model.Reward == RewardKind.Quadratic && !model.IsInfiniteK)
+        {
+            return QuadratureCuration.Of(model, mean, cov);
         }
         if (model.Reward == RewardKind.Quadratic)
         {

@@ -86,9 +86,11 @@ public class EndToEndTests
         var outcome = Loopsim.Run("reproduce", "fig3", "--quick", "--replicates", "8", "--out", folder);
         Assert.Equal(0, outcome.ExitCode);
         var lines = File.ReadAllLines(Path.Combine(folder, "fig3.csv"));
-        Assert.StartsWith("t,n,self_influence,self_se,", lines[0], StringComparison.Ordinal);
+        Assert.Equal("t,n,self_influence,self_se,self_ci_low,self_ci_high,cross_influence,cross_se,cross_ci_low,cross_ci_high,diverged,theory_self_influence,theory_cross_influence", lines[0]);
         Assert.Equal(1 + 15 * 3, lines.Length);
         Assert.Contains("self dA_theta", outcome.StandardOutput, StringComparison.Ordinal);
+        // MODEL.md section 6: the theory's self-influence turns negative near t = 0.2.
+        Assert.Matches(@"changes sign at coupling t = 0\.2\d+ \(population theory\)", outcome.StandardOutput);
     }
 
     [Fact]
@@ -98,5 +100,75 @@ public class EndToEndTests
         Assert.Equal(0, outcome.ExitCode);
         Assert.Contains("run", outcome.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("reproduce", outcome.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheoryWritesTheoryJson()
+    {
+        string folder = Loopsim.TemporaryFolder();
+        string specPath = Path.Combine(folder, "pair.toml");
+        File.WriteAllText(specPath, SpecText.Pair);
+        var outcome = Loopsim.Run("theory", specPath, "--out", Path.Combine(folder, "out"));
+        Assert.Equal(0, outcome.ExitCode);
+        Assert.Contains("locally stable", outcome.StandardOutput, StringComparison.Ordinal);
+        using var theory = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "out", "theory.json")));
+        var root = theory.RootElement;
+        Assert.True(root.GetProperty("converged").GetBoolean());
+        Assert.True(root.GetProperty("iterations").GetInt32() > 0);
+        Assert.InRange(root.GetProperty("spectral_radius").GetDouble(), 0, 1);
+        Assert.True(root.GetProperty("stable").GetBoolean());
+        var models = root.GetProperty("models");
+        Assert.Equal("theta", models[0].GetProperty("name").GetString());
+        Assert.Equal(2, models[0].GetProperty("mean").GetArrayLength());
+        Assert.Equal(2, models[0].GetProperty("cov")[1].GetArrayLength());
+        Assert.True(models[0].GetProperty("alignment").GetDouble() < 0);
+        var influence = root.GetProperty("influence").EnumerateArray().ToArray();
+        Assert.Equal(4, influence.Length);
+        Assert.True(influence[0].TryGetProperty("isolated", out _));
+        Assert.Equal("phi", influence[1].GetProperty("on").GetString());
+        Assert.False(influence[1].TryGetProperty("isolated", out _));
+    }
+
+    [Fact]
+    public void TheoryOfARunawayLoopSaysSoWithExitZero()
+    {
+        string text = SpecText.Pair.Replace("reward = \"quadratic\"\nreward_center = [0.0, 0.0]\nbeta = 0.25", "reward = \"linear\"\nreward_direction = [1.0, 0.0]\nbeta = 3.0", StringComparison.Ordinal);
+        string folder = Loopsim.TemporaryFolder();
+        string specPath = Path.Combine(folder, "runaway.toml");
+        File.WriteAllText(specPath, text);
+        var outcome = Loopsim.Run("theory", specPath, "--out", Path.Combine(folder, "out"));
+        Assert.Equal(0, outcome.ExitCode);
+        Assert.Contains("no fixed point", outcome.StandardOutput, StringComparison.Ordinal);
+        string json = File.ReadAllText(Path.Combine(folder, "out", "theory.json"));
+        Assert.Contains("\"converged\": false", json, StringComparison.Ordinal);
+        Assert.Contains("\"message\"", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("NaN", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheoryOfFiniteKQuadraticCurationConverges()
+    {
+        string text = SpecText.Pair.Replace("k = \"inf\"", "k = 4", StringComparison.Ordinal);
+        string folder = Loopsim.TemporaryFolder();
+        string specPath = Path.Combine(folder, "finite.toml");
+        File.WriteAllText(specPath, text);
+        var outcome = Loopsim.Run("theory", specPath, "--out", Path.Combine(folder, "out"));
+        Assert.Equal(0, outcome.ExitCode);
+        Assert.Contains("locally stable", outcome.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheoryOfAnUnsupportedCaseIsAClearError()
+    {
+        // A quadratic reward much sharper than the model's spread, with finite k: beyond the validated quadrature.
+        string text = SpecText.Pair.Replace("k = \"inf\"", "k = 4", StringComparison.Ordinal)
+            .Replace("beta = 0.25", "beta = 5.0", StringComparison.Ordinal);
+        string folder = Loopsim.TemporaryFolder();
+        string specPath = Path.Combine(folder, "finite.toml");
+        File.WriteAllText(specPath, text);
+        var outcome = Loopsim.Run("theory", specPath, "--out", Path.Combine(folder, "out"));
+        Assert.Equal(2, outcome.ExitCode);
+        Assert.Contains("model.theta.beta = 5", outcome.StandardError, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(folder, "out")));
     }
 }
