@@ -58,8 +58,14 @@ internal static class CommandLine
 
     public static Option<string> BackendOption() => new("--backend", "-b")
     {
-        Description = "Simulation backend: reference (scalar double, the checked reference).",
-        DefaultValueFactory = _ => Engine.Simulation.Backends.Reference,
+        Description = "Simulation backend: cpu (replicates in SIMD lanes on all cores) or reference (scalar double, the checked reference).",
+        DefaultValueFactory = _ => Engine.Simulation.Backends.Cpu,
+    };
+
+    public static Option<string> SimdOption() => new("--simd")
+    {
+        Description = "SIMD width of the cpu backend: auto (widest accelerated), 512, 256, 128 or scalar. The environment variable LOOPSIM_SIMD does the same.",
+        DefaultValueFactory = _ => Engine.Simulation.SimdWidths.Auto,
     };
 
     public static SimulationSpec ApplyOverrides(SimulationSpec spec, long? replicates, long? seed)

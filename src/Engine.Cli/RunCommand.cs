@@ -15,16 +15,17 @@ internal static class RunCommand
         var seed = CommandLine.SeedOption();
         var threads = CommandLine.ThreadsOption();
         var backend = CommandLine.BackendOption();
+        var simd = CommandLine.SimdOption();
         var output = new Option<string>("--out", "-o") { Description = "Folder for summary.json and trajectory.csv.", DefaultValueFactory = _ => "loopsim-out" };
         var command = new Command("run", "Run the replicates of a spec; print the stationary alignment and influence with 95% intervals.")
         {
-            spec, replicates, seed, threads, backend, output,
+            spec, replicates, seed, threads, backend, simd, output,
         };
         command.SetAction(parsed => CommandLine.Guard(() =>
         {
             var loaded = CommandLine.ApplyOverrides(SpecLoader.LoadFile(parsed.GetValue(spec)!), parsed.GetValue(replicates), parsed.GetValue(seed));
             var folder = new OutputFolder(parsed.GetValue(output)!);
-            var options = new RunOptions { Threads = parsed.GetValue(threads), Backend = parsed.GetValue(backend)! };
+            var options = new RunOptions { Threads = parsed.GetValue(threads), Backend = parsed.GetValue(backend)!, Simd = parsed.GetValue(simd)! };
             SimulationResult result;
             using (var progress = new ProgressLine("replicates", loaded.Replicates))
             {

@@ -1,6 +1,7 @@
 using Engine.Core.Results;
 using Engine.Core.Specs;
 using Engine.Core.Statistics;
+using Engine.Simulation.Lanes;
 
 namespace Engine.Simulation;
 
@@ -9,13 +10,9 @@ public sealed record RunOptions
 {
     /// <summary>Worker threads; results are identical for every value.</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
-    public string Backend { get; init; } = Backends.Reference;
-}
-
-public static class Backends
-{
-    public const string Reference = "reference";
-    public static readonly string[] Available = [Reference];
+    public string Backend { get; init; } = Backends.Cpu;
+    /// <summary>SIMD width of the cpu backend (see <see cref="SimdWidths"/>).</summary>
+    public string Simd { get; init; } = SimdWidths.Auto;
 }
 
 /// <summary>
@@ -37,6 +34,14 @@ public static class SimulationRunner
         {
             throw SpecException.Invalid("--threads", options.Threads, "an integer >= 1");
         }
+        string width = options.Backend == Backends.Reference ? "scalar" : SimdWidths.Resolve(options.Simd);
+        Action<SimulationSpec, SimulationSpec[], long, BlockStatistics> runBlock = width switch
+        {
+            "512" => RunBlock<Vector512Lane>,
+            "256" => RunBlock<Vector256Lane>,
+            "128" => RunBlock<Vector128Lane>,
+            _ => RunBlock<ScalarLane>,
+        };
         var arms = spec.Influence is null
             ? new[] { spec }
             : new[] { spec, spec.InfluenceArm(+1), spec.InfluenceArm(-1) };
@@ -53,7 +58,7 @@ public static class SimulationRunner
             {
                 var statistics = waveStatistics[b] ??= new BlockStatistics(spec);
                 statistics.Clear();
-                RunBlock(spec, arms, waveStart + b, statistics);
+                runBlock(spec, arms, waveStart + b, statistics);
             });
             for (int b = 0; b < blocksInWave; b++)
             {
@@ -66,27 +71,45 @@ public static class SimulationRunner
         return total.ToResult(spec, options.Backend);
     }
 
-    private static void RunBlock(SimulationSpec spec, SimulationSpec[] arms, long block, BlockStatistics statistics)
+    /// <summary>One block: its replicates in groups of one lane width, added to the statistics in replicate order.</summary>
+    private static void RunBlock<TLane>(SimulationSpec spec, SimulationSpec[] arms, long block, BlockStatistics statistics) where TLane : struct, ILane<TLane>
     {
-        var loops = arms.Select(arm => new ReferenceLoop(arm)).ToArray();
-        int m = spec.ModelCount;
-        var trajectory = new double[(spec.Rounds + 1) * m * loops[0].TrajectoryWidth];
-        var stationary = arms.Select(_ => new double[m * m]).ToArray();
+        var loops = arms.Select(arm => new LaneLoop<TLane>(arm)).ToArray();
+        int m = spec.ModelCount, width = TLane.Width;
+        int trajectoryLength = (spec.Rounds + 1) * m * loops[0].TrajectoryWidth;
+        var trajectory = new TLane[trajectoryLength];
+        var stationary = arms.Select(_ => new TLane[m * m]).ToArray();
+        var laneTrajectory = new double[trajectoryLength];
+        var laneStationary = arms.Select(_ => new double[m * m]).ToArray();
         long first = block * BlockSize;
         long last = Math.Min(first + BlockSize, spec.Replicates);
-        for (long replicate = first; replicate < last; replicate++)
+        for (long group = first; group < last; group += width)
         {
-            bool finite = loops[0].Run(replicate, trajectory, stationary[0]);
-            for (int a = 1; a < arms.Length && finite; a++)
+            var finite = loops[0].Run(group, trajectory, stationary[0]);
+            for (int a = 1; a < arms.Length; a++)
             {
-                finite = loops[a].Run(replicate, Span<double>.Empty, stationary[a]);
+                finite = TLane.And(finite, loops[a].Run(group, Span<TLane>.Empty, stationary[a]));
             }
-            if (!finite)
+            for (int lane = 0; lane < width && group + lane < last; lane++)
             {
-                statistics.Diverged++;
-                continue;
+                if (BitConverter.DoubleToInt64Bits(TLane.Element(finite, lane)) == 0)
+                {
+                    statistics.Diverged++;
+                    continue;
+                }
+                for (int k = 0; k < trajectoryLength; k++)
+                {
+                    laneTrajectory[k] = TLane.Element(trajectory[k], lane);
+                }
+                for (int a = 0; a < arms.Length; a++)
+                {
+                    for (int k = 0; k < m * m; k++)
+                    {
+                        laneStationary[a][k] = TLane.Element(stationary[a][k], lane);
+                    }
+                }
+                statistics.AddReplicate(laneTrajectory, laneStationary, spec.Influence?.Step ?? 0);
             }
-            statistics.AddReplicate(trajectory, stationary, spec.Influence?.Step ?? 0);
         }
     }
 }

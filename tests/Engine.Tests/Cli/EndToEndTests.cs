@@ -21,7 +21,7 @@ public class EndToEndTests
         Assert.Equal(30, root.GetProperty("rounds").GetInt32());
         Assert.Equal(10, root.GetProperty("burn_in").GetInt32());
         Assert.Equal(9, root.GetProperty("seed").GetInt64());
-        Assert.Equal("reference", root.GetProperty("backend").GetString());
+        Assert.Equal("cpu", root.GetProperty("backend").GetString());
         Assert.Equal(0, root.GetProperty("diverged").GetInt64());
         var alignment = root.GetProperty("alignment");
         Assert.Equal(2, alignment.GetArrayLength());

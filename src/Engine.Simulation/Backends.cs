@@ -1,0 +1,64 @@
+using System.Runtime.Intrinsics;
+using Engine.Core.Specs;
+using Engine.Simulation.Lanes;
+
+namespace Engine.Simulation;
+
+public static class Backends
+{
+    /// <summary>Scalar double, one replicate at a time: the checked reference.</summary>
+    public const string Reference = "reference";
+    /// <summary>Replicates in SIMD lanes, the widest the processor accelerates.</summary>
+    public const string Cpu = "cpu";
+    public static readonly string[] Available = [Cpu, Reference];
+}
+
+/// <summary>
+/// The SIMD width of the cpu backend. Auto takes the widest width the processor accelerates:
+/// 512, then 256, then 128 bits, then scalar. (On AVX-512 machines some chips clock down for
+/// 512-bit work; bench/RESULTS.md records what was measured where.) The environment variable
+/// LOOPSIM_SIMD (512, 256, 128 or scalar) or the --simd flag forces one.
+/// </summary>
+public static class SimdWidths
+{
+    public const string Auto = "auto";
+    public const string EnvironmentVariable = "LOOPSIM_SIMD";
+    public static readonly string[] Names = [Auto, "512", "256", "128", "scalar"];
+
+    public static string Resolve(string requested)
+    {
+        if (requested == Auto && Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } forced)
+        {
+            if (Array.IndexOf(Names, forced) < 1)
+            {
+                throw SpecException.Invalid(EnvironmentVariable, forced, "one of 512, 256, 128, scalar");
+            }
+            requested = forced;
+        }
+        if (Array.IndexOf(Names, requested) < 0)
+        {
+            throw SpecException.Invalid("--simd", requested, "one of " + string.Join(", ", Names));
+        }
+        if (requested != Auto)
+        {
+            return requested;
+        }
+        if (Vector512.IsHardwareAccelerated)
+        {
+            return "512";
+        }
+        if (Vector256.IsHardwareAccelerated)
+        {
+            return "256";
+        }
+        return Vector128.IsHardwareAccelerated ? "128" : "scalar";
+    }
+
+    public static int LaneWidth(string resolved) => resolved switch
+    {
+        "512" => Vector512Lane.Width,
+        "256" => Vector256Lane.Width,
+        "128" => Vector128Lane.Width,
+        _ => ScalarLane.Width,
+    };
+}

@@ -1,0 +1,51 @@
+using System.Runtime.CompilerServices;
+using Engine.Core.Random;
+
+namespace Engine.Simulation.Lanes;
+
+/// <summary>One replicate in a double: the reference backend.</summary>
+public readonly struct ScalarLane(double value) : ILane<ScalarLane>
+{
+    public readonly double Value = value;
+
+    private static readonly double True = BitConverter.Int64BitsToDouble(-1);
+
+    public static int Width => 1;
+    public static string Name => "scalar";
+    public static bool IsHardwareAccelerated => true;
+    public static ScalarLane AllTrue => new(True);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ScalarLane Broadcast(double value) => new(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ScalarLane operator +(ScalarLane a, ScalarLane b) => new(a.Value + b.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ScalarLane operator -(ScalarLane a, ScalarLane b) => new(a.Value - b.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ScalarLane operator *(ScalarLane a, ScalarLane b) => new(a.Value * b.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ScalarLane operator /(ScalarLane a, ScalarLane b) => new(a.Value / b.Value);
+    public static ScalarLane Sqrt(ScalarLane a) => new(Math.Sqrt(a.Value));
+    public static ScalarLane Exp(ScalarLane a) => new(Math.Exp(a.Value));
+    public static ScalarLane Log(ScalarLane a) => new(Math.Log(a.Value));
+
+    public static (ScalarLane Sin, ScalarLane Cos) SinCos(ScalarLane a)
+    {
+        var (sin, cos) = Math.SinCos(a.Value);
+        return (new(sin), new(cos));
+    }
+
+    public static ScalarLane Max(ScalarLane a, ScalarLane b) => new(Math.Max(a.Value, b.Value));
+    public static ScalarLane Abs(ScalarLane a) => new(Math.Abs(a.Value));
+    public static ScalarLane LessThan(ScalarLane a, ScalarLane b) => new(a.Value < b.Value ? True : 0);
+    public static ScalarLane GreaterThan(ScalarLane a, ScalarLane b) => new(a.Value > b.Value ? True : 0);
+    public static ScalarLane IsFinite(ScalarLane a) => new(double.IsFinite(a.Value) ? True : 0);
+    public static ScalarLane And(ScalarLane a, ScalarLane b) => new(IsSet(a) && IsSet(b) ? True : 0);
+    public static ScalarLane AndNot(ScalarLane a, ScalarLane notB) => new(IsSet(a) && !IsSet(notB) ? True : 0);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ScalarLane Select(ScalarLane mask, ScalarLane whenTrue, ScalarLane whenFalse) => IsSet(mask) ? whenTrue : whenFalse;
+    public static bool Any(ScalarLane mask) => IsSet(mask);
+    public static double Element(ScalarLane value, int lane) => value.Value;
+
+    private static bool IsSet(ScalarLane mask) => BitConverter.DoubleToInt64Bits(mask.Value) != 0;
+
+    public static (ScalarLane U0, ScalarLane U1) Uniforms(uint key0, uint key1, uint counter0, uint counter1, uint counter2, uint counter3)
+    {
+        var block = Philox4x32.Generate(key0, key1, counter0, counter1, counter2, counter3);
+        return (new(ReplicateStream.UniformFromBits(block.X0, block.X1)), new(ReplicateStream.UniformFromBits(block.X2, block.X3)));
+    }
+}

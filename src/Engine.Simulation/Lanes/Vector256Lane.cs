@@ -1,0 +1,93 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Engine.Simulation.Lanes;
+
+// Generated from one template (see git history: Lanes/*.cs share every line but the width).
+/// <summary>4 replicates in a Vector256&lt;double&gt;.</summary>
+public readonly struct Vector256Lane(Vector256<double> value) : ILane<Vector256Lane>
+{
+    public readonly Vector256<double> Value = value;
+
+    private static readonly Vector256<ulong> LaneIndex = Vector256.Create(0UL, 1UL, 2UL, 3UL);
+    private static readonly Vector256<ulong> Low32 = Vector256.Create(0xFFFF_FFFFUL);
+    private static readonly Vector256<ulong> ExponentBits = Vector256.Create(0x4330_0000_0000_0000UL);
+    private static readonly Vector256<double> TwoTo52 = Vector256.Create(4503599627370496.0);
+
+    public static int Width => 4;
+    public static string Name => "vector256";
+    public static bool IsHardwareAccelerated => Vector256.IsHardwareAccelerated;
+    public static Vector256Lane AllTrue => new(Vector256<double>.AllBitsSet);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Broadcast(double value) => new(Vector256.Create(value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane operator +(Vector256Lane a, Vector256Lane b) => new(a.Value + b.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane operator -(Vector256Lane a, Vector256Lane b) => new(a.Value - b.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane operator *(Vector256Lane a, Vector256Lane b) => new(a.Value * b.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane operator /(Vector256Lane a, Vector256Lane b) => new(a.Value / b.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Sqrt(Vector256Lane a) => new(Vector256.Sqrt(a.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Exp(Vector256Lane a) => new(Vector256.Exp(a.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Log(Vector256Lane a) => new(Vector256.Log(a.Value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector256Lane Sin, Vector256Lane Cos) SinCos(Vector256Lane a)
+    {
+        var (sin, cos) = Vector256.SinCos(a.Value);
+        return (new(sin), new(cos));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Max(Vector256Lane a, Vector256Lane b) => new(Vector256.Max(a.Value, b.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Abs(Vector256Lane a) => new(Vector256.Abs(a.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane LessThan(Vector256Lane a, Vector256Lane b) => new(Vector256.LessThan(a.Value, b.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane GreaterThan(Vector256Lane a, Vector256Lane b) => new(Vector256.GreaterThan(a.Value, b.Value));
+    // x - x is 0 exactly for finite x and NaN for infinities and NaN.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane IsFinite(Vector256Lane a) => new(Vector256.Equals(a.Value - a.Value, Vector256<double>.Zero));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane And(Vector256Lane a, Vector256Lane b) => new(a.Value & b.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane AndNot(Vector256Lane a, Vector256Lane notB) => new(Vector256.AndNot(a.Value, notB.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Select(Vector256Lane mask, Vector256Lane whenTrue, Vector256Lane whenFalse) => new(Vector256.ConditionalSelect(mask.Value, whenTrue.Value, whenFalse.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool Any(Vector256Lane mask) => Vector256.ExtractMostSignificantBits(mask.Value) != 0;
+    public static double Element(Vector256Lane value, int lane) => value.Value.GetElement(lane);
+
+    /// <summary>32 x 32 -> 64-bit products of the low halves of each 64-bit lane (vpmuludq where available).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<ulong> MultiplyLow32(Vector256<ulong> a, Vector256<ulong> b) =>
+        Avx2.IsSupported ? Avx2.Multiply(a.AsUInt32(), b.AsUInt32()) : a * b;
+
+    /// <summary>An integer below 2^53 to the double of the same value, exactly: two 32-bit halves via the 2^52 exponent trick.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> ToDouble53(Vector256<ulong> bits)
+    {
+        var high = (Vector256.ShiftRightLogical(bits, 32) | ExponentBits).AsDouble() - TwoTo52;
+        var low = ((bits & Low32) | ExponentBits).AsDouble() - TwoTo52;
+        return high * Vector256.Create(4294967296.0) + low;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector256Lane U0, Vector256Lane U1) Uniforms(uint key0, uint key1, uint counter0, uint counter1, uint counter2, uint counter3)
+    {
+        var c0 = Vector256.Create((ulong)counter0) + LaneIndex;
+        var c1 = Vector256.Create((ulong)counter1);
+        var c2 = Vector256.Create((ulong)counter2);
+        var c3 = Vector256.Create((ulong)counter3);
+        var m0 = Vector256.Create(0xD2511F53UL);
+        var m1 = Vector256.Create(0xCD9E8D57UL);
+        uint k0 = key0, k1 = key1;
+        for (int round = 0; round < 10; round++)
+        {
+            var product0 = MultiplyLow32(m0, c0);
+            var product1 = MultiplyLow32(m1, c2);
+            var next0 = Vector256.ShiftRightLogical(product1, 32) ^ c1 ^ Vector256.Create((ulong)k0);
+            var next2 = Vector256.ShiftRightLogical(product0, 32) ^ c3 ^ Vector256.Create((ulong)k1);
+            c1 = product1 & Low32;
+            c3 = product0 & Low32;
+            c0 = next0;
+            c2 = next2;
+            k0 += 0x9E3779B9;
+            k1 += 0xBB67AE85;
+        }
+        var bits0 = Vector256.ShiftLeft(c0, 21) ^ Vector256.ShiftRightLogical(c1, 11);
+        var bits1 = Vector256.ShiftLeft(c2, 21) ^ Vector256.ShiftRightLogical(c3, 11);
+        var scale = Vector256.Create(1.0 / (1UL << 53));
+        return (new(ToDouble53(bits0) * scale), new(ToDouble53(bits1) * scale));
+    }
+}

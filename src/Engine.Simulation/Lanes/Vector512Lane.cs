@@ -1,0 +1,93 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Engine.Simulation.Lanes;
+
+// Generated from one template (see git history: Lanes/*.cs share every line but the width).
+/// <summary>8 replicates in a Vector512&lt;double&gt;.</summary>
+public readonly struct Vector512Lane(Vector512<double> value) : ILane<Vector512Lane>
+{
+    public readonly Vector512<double> Value = value;
+
+    private static readonly Vector512<ulong> LaneIndex = Vector512.Create(0UL, 1UL, 2UL, 3UL, 4UL, 5UL, 6UL, 7UL);
+    private static readonly Vector512<ulong> Low32 = Vector512.Create(0xFFFF_FFFFUL);
+    private static readonly Vector512<ulong> ExponentBits = Vector512.Create(0x4330_0000_0000_0000UL);
+    private static readonly Vector512<double> TwoTo52 = Vector512.Create(4503599627370496.0);
+
+    public static int Width => 8;
+    public static string Name => "vector512";
+    public static bool IsHardwareAccelerated => Vector512.IsHardwareAccelerated;
+    public static Vector512Lane AllTrue => new(Vector512<double>.AllBitsSet);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane Broadcast(double value) => new(Vector512.Create(value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane operator +(Vector512Lane a, Vector512Lane b) => new(a.Value + b.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane operator -(Vector512Lane a, Vector512Lane b) => new(a.Value - b.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane operator *(Vector512Lane a, Vector512Lane b) => new(a.Value * b.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane operator /(Vector512Lane a, Vector512Lane b) => new(a.Value / b.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane Sqrt(Vector512Lane a) => new(Vector512.Sqrt(a.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane Exp(Vector512Lane a) => new(Vector512.Exp(a.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane Log(Vector512Lane a) => new(Vector512.Log(a.Value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector512Lane Sin, Vector512Lane Cos) SinCos(Vector512Lane a)
+    {
+        var (sin, cos) = Vector512.SinCos(a.Value);
+        return (new(sin), new(cos));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane Max(Vector512Lane a, Vector512Lane b) => new(Vector512.Max(a.Value, b.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane Abs(Vector512Lane a) => new(Vector512.Abs(a.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane LessThan(Vector512Lane a, Vector512Lane b) => new(Vector512.LessThan(a.Value, b.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane GreaterThan(Vector512Lane a, Vector512Lane b) => new(Vector512.GreaterThan(a.Value, b.Value));
+    // x - x is 0 exactly for finite x and NaN for infinities and NaN.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane IsFinite(Vector512Lane a) => new(Vector512.Equals(a.Value - a.Value, Vector512<double>.Zero));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane And(Vector512Lane a, Vector512Lane b) => new(a.Value & b.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane AndNot(Vector512Lane a, Vector512Lane notB) => new(Vector512.AndNot(a.Value, notB.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane Select(Vector512Lane mask, Vector512Lane whenTrue, Vector512Lane whenFalse) => new(Vector512.ConditionalSelect(mask.Value, whenTrue.Value, whenFalse.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool Any(Vector512Lane mask) => Vector512.ExtractMostSignificantBits(mask.Value) != 0;
+    public static double Element(Vector512Lane value, int lane) => value.Value.GetElement(lane);
+
+    /// <summary>32 x 32 -> 64-bit products of the low halves of each 64-bit lane (vpmuludq where available).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<ulong> MultiplyLow32(Vector512<ulong> a, Vector512<ulong> b) =>
+        Avx512F.IsSupported ? Avx512F.Multiply(a.AsUInt32(), b.AsUInt32()) : a * b;
+
+    /// <summary>An integer below 2^53 to the double of the same value, exactly: two 32-bit halves via the 2^52 exponent trick.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> ToDouble53(Vector512<ulong> bits)
+    {
+        var high = (Vector512.ShiftRightLogical(bits, 32) | ExponentBits).AsDouble() - TwoTo52;
+        var low = ((bits & Low32) | ExponentBits).AsDouble() - TwoTo52;
+        return high * Vector512.Create(4294967296.0) + low;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector512Lane U0, Vector512Lane U1) Uniforms(uint key0, uint key1, uint counter0, uint counter1, uint counter2, uint counter3)
+    {
+        var c0 = Vector512.Create((ulong)counter0) + LaneIndex;
+        var c1 = Vector512.Create((ulong)counter1);
+        var c2 = Vector512.Create((ulong)counter2);
+        var c3 = Vector512.Create((ulong)counter3);
+        var m0 = Vector512.Create(0xD2511F53UL);
+        var m1 = Vector512.Create(0xCD9E8D57UL);
+        uint k0 = key0, k1 = key1;
+        for (int round = 0; round < 10; round++)
+        {
+            var product0 = MultiplyLow32(m0, c0);
+            var product1 = MultiplyLow32(m1, c2);
+            var next0 = Vector512.ShiftRightLogical(product1, 32) ^ c1 ^ Vector512.Create((ulong)k0);
+            var next2 = Vector512.ShiftRightLogical(product0, 32) ^ c3 ^ Vector512.Create((ulong)k1);
+            c1 = product1 & Low32;
+            c3 = product0 & Low32;
+            c0 = next0;
+            c2 = next2;
+            k0 += 0x9E3779B9;
+            k1 += 0xBB67AE85;
+        }
+        var bits0 = Vector512.ShiftLeft(c0, 21) ^ Vector512.ShiftRightLogical(c1, 11);
+        var bits1 = Vector512.ShiftLeft(c2, 21) ^ Vector512.ShiftRightLogical(c3, 11);
+        var scale = Vector512.Create(1.0 / (1UL << 53));
+        return (new(ToDouble53(bits0) * scale), new(ToDouble53(bits1) * scale));
+    }
+}
