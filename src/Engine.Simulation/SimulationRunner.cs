@@ -71,6 +71,43 @@ public static class SimulationRunner
         return total.ToResult(spec, options.Backend);
     }
 
+    /// <summary>
+    /// The stationary J_i(p_j) (M x M per replicate) and the finite flag of replicates
+    /// 0..count-1 of the spec's base arm, one by one: for comparing backends replicate by replicate.
+    /// </summary>
+    internal static (double[] Stationary, bool[] Finite) PerReplicate(SimulationSpec spec, string width, long count)
+    {
+        return width switch
+        {
+            "512" => PerReplicate<Vector512Lane>(spec, count),
+            "256" => PerReplicate<Vector256Lane>(spec, count),
+            "128" => PerReplicate<Vector128Lane>(spec, count),
+            _ => PerReplicate<ScalarLane>(spec, count),
+        };
+    }
+
+    private static (double[] Stationary, bool[] Finite) PerReplicate<TLane>(SimulationSpec spec, long count) where TLane : struct, ILane<TLane>
+    {
+        int m = spec.ModelCount;
+        var loop = new LaneLoop<TLane>(spec);
+        var stationary = new TLane[m * m];
+        var values = new double[count * m * m];
+        var finite = new bool[count];
+        for (long group = 0; group < count; group += TLane.Width)
+        {
+            var mask = loop.Run(group, Span<TLane>.Empty, stationary);
+            for (int lane = 0; lane < TLane.Width && group + lane < count; lane++)
+            {
+                finite[group + lane] = BitConverter.DoubleToInt64Bits(TLane.Element(mask, lane)) != 0;
+                for (int k = 0; k < m * m; k++)
+                {
+                    values[(group + lane) * m * m + k] = TLane.Element(stationary[k], lane);
+                }
+            }
+        }
+        return (values, finite);
+    }
+
     /// <summary>One block: its replicates in groups of one lane width, added to the statistics in replicate order.</summary>
     private static void RunBlock<TLane>(SimulationSpec spec, SimulationSpec[] arms, long block, BlockStatistics statistics) where TLane : struct, ILane<TLane>
     {
