@@ -23,7 +23,7 @@ public static class SimdWidths
 {
     public const string Auto = "auto";
     public const string EnvironmentVariable = "LOOPSIM_SIMD";
-    public static readonly string[] Names = [Auto, "512", "256", "128", "scalar"];
+    public static readonly string[] Names = [Auto, "512", "256x2", "256", "128", "scalar"];
 
     public static string Resolve(string requested)
     {
@@ -31,7 +31,7 @@ public static class SimdWidths
         {
             if (Array.IndexOf(Names, forced) < 1)
             {
-                throw SpecException.Invalid(EnvironmentVariable, forced, "one of 512, 256, 128, scalar");
+                throw SpecException.Invalid(EnvironmentVariable, forced, "one of 512, 256x2, 256, 128, scalar");
             }
             requested = forced;
         }
@@ -49,7 +49,7 @@ public static class SimdWidths
         }
         if (Vector256.IsHardwareAccelerated)
         {
-            return "256";
+            return "256x2";
         }
         return Vector128.IsHardwareAccelerated ? "128" : "scalar";
     }
@@ -57,6 +57,7 @@ public static class SimdWidths
     public static int LaneWidth(string resolved) => resolved switch
     {
         "512" => Vector512Lane.Width,
+        "256x2" => Vector256x2Lane.Width,
         "256" => Vector256Lane.Width,
         "128" => Vector128Lane.Width,
         _ => ScalarLane.Width,

@@ -28,7 +28,15 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
     private readonly TLane[] _cholesky;       // M x d x d
     private readonly TLane[] _tiltMean;       // d
     private readonly TLane[] _tiltCholesky;
-    private readonly TLane[] _normals;
+    private readonly TLane[] _normals;       // ChunkSlots x K d
+    private readonly int _normalStride;
+    private readonly TLane[] _uSource;       // per slot of a chunk
+    private readonly TLane[] _uChoice;
+    private readonly TLane[] _curated;
+    private readonly bool[] _anyCurated;
+    private readonly TLane[] _samples;       // ChunkSlots x d
+    private readonly TLane[] _sourceMean;    // per source: its mean and factor this round
+    private readonly TLane[] _sourceFactor;
     private readonly TLane[] _candidates;
     private readonly TLane[] _weights;
     private readonly TLane[] _picks;
@@ -60,7 +68,16 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
         _cholesky = new TLane[_m * dd];
         _tiltMean = new TLane[d];
         _tiltCholesky = new TLane[dd];
-        _normals = new TLane[maxK * d + 1];
+        _normalStride = maxK * d + 1;
+        _normals = new TLane[ChunkSlots * _normalStride];
+        _uSource = new TLane[ChunkSlots];
+        _uChoice = new TLane[ChunkSlots];
+        _curated = new TLane[ChunkSlots];
+        _anyCurated = new bool[ChunkSlots];
+        _samples = new TLane[ChunkSlots * d];
+        int sources = WeightIndex.Count(_m);
+        _sourceMean = new TLane[sources * d];
+        _sourceFactor = new TLane[sources * dd];
         _candidates = new TLane[maxK * d];
         _weights = new TLane[maxK];
         _picks = new TLane[maxK];
@@ -137,72 +154,83 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
         return finite;
     }
 
+    /// <summary>Slots processed together: the phases below run over one chunk's buffers, which stay in L1.</summary>
+    public const int ChunkSlots = 64;
+
     private void RefitModel(uint key1, uint counter0, int round, int i, Span<TLane> newMean, Span<TLane> newCov)
     {
         var model = _models[i];
         var spec = model.Spec;
-        int d = _d, dd = d * d;
+        int d = _d;
         uint key0 = _spec.Seed;
-        var ownMean = _mean.AsSpan(i * d, d);
-        var ownCholesky = _cholesky.AsSpan(i * dd, dd);
-        var weights = spec.Weights;
         // K = 1 keeps its only candidate: the curated law is the model itself.
         bool finiteK = !spec.IsInfiniteK && spec.K > 1;
-        bool curates = weights[WeightIndex.Curated] > 0;
-        if (curates && spec.IsInfiniteK)
-        {
-            PrepareTiltedLaw(spec, ownMean, _cov.AsSpan(i * dd, dd), ownCholesky);
-        }
+        bool curates = spec.Weights[WeightIndex.Curated] > 0;
+        PrepareSources(i);
         var fixedSources = model.FixedSources;
-        var cumulative = model.CumulativeWeights;
-        _sampleMean.AsSpan().Clear();
-        _comoment.AsSpan().Clear();
-        for (int slot = 0; slot < spec.N; slot++)
+        bool multinomial = fixedSources is null;
+        bool needUniforms = multinomial || finiteK;
+        int stride = _normalStride;
+        for (int first = 0; first < spec.N; first += ChunkSlots)
         {
-            uint modelSlot = ((uint)i << 24) | (uint)slot;
-            TLane uSource = default, uChoice = default;
-            if (fixedSources is null || finiteK)
+            int count = Math.Min(ChunkSlots, spec.N - first);
+            // Phase 1: the source and choice uniforms (block 0) of every slot.
+            if (needUniforms)
             {
-                (uSource, uChoice) = TLane.Uniforms(key0, key1, counter0, (uint)round, modelSlot, 0);
-            }
-            // Which lanes draw a curated candidate this slot (finite K only: others are a plain source).
-            TLane curated = default;
-            bool anyCurated = false;
-            if (finiteK && curates)
-            {
-                if (fixedSources is null)
+                for (int k = 0; k < count; k++)
                 {
-                    // Curated iff cumulative[real] <= u < cumulative[curated]; as the last positive source it
-                    // also takes the u that rounding leaves above the total (as LoopModel.PickSource does).
-                    var below = model.LastPositiveSource == WeightIndex.Curated ? TLane.AllTrue : TLane.LessThan(uSource, TLane.Broadcast(cumulative[WeightIndex.Curated]));
-                    curated = TLane.AndNot(below, TLane.LessThan(uSource, TLane.Broadcast(cumulative[WeightIndex.Real])));
-                    anyCurated = TLane.Any(curated);
-                }
-                else
-                {
-                    anyCurated = fixedSources[slot] == WeightIndex.Curated;
-                    curated = anyCurated ? TLane.AllTrue : default;
+                    (_uSource[k], _uChoice[k]) = TLane.Uniforms(key0, key1, counter0, (uint)round, ((uint)i << 24) | (uint)(first + k), 0);
                 }
             }
-            int normalCount = anyCurated ? spec.K * d : d;
-            FillNormals(key0, key1, counter0, round, modelSlot, normalCount);
-            var x = _sample.AsSpan();
-            SelectSource(i, fixedSources is null ? uSource : default, fixedSources?[slot] ?? -1);
-            AffineLower(_offset, _factor, _normals.AsSpan(0, d), x);
-            if (anyCurated)
+            // Phase 2: which lanes curate (finite K), and the normals each slot needs.
+            for (int k = 0; k < count; k++)
             {
-                ChooseCandidate(spec, ownMean, ownCholesky, uChoice, curated, x);
+                int slot = first + k;
+                bool anyCurated = false;
+                if (finiteK && curates)
+                {
+                    _curated[k] = multinomial ? CuratedLanes(model, _uSource[k]) : fixedSources![slot] == WeightIndex.Curated ? TLane.AllTrue : default;
+                    anyCurated = multinomial ? TLane.Any(_curated[k]) : fixedSources![slot] == WeightIndex.Curated;
+                }
+                _anyCurated[k] = anyCurated;
+                FillNormals(key0, key1, counter0, round, ((uint)i << 24) | (uint)slot, anyCurated ? spec.K * d : d, _normals.AsSpan(k * stride, stride));
             }
-            Refit.Accumulate<TLane>(x, TLane.Broadcast(slot + 1), _sampleMean, _comoment, _before);
+            // Phase 3: the samples.
+            var ownMean = _mean.AsSpan(i * d, d);
+            var ownCholesky = _cholesky.AsSpan(i * d * d, d * d);
+            for (int k = 0; k < count; k++)
+            {
+                var x = _samples.AsSpan(k * d, d);
+                var normals = _normals.AsSpan(k * stride, stride);
+                SelectSource(model, multinomial ? _uSource[k] : default, fixedSources?[first + k] ?? -1);
+                AffineLower(_offset, _factor, normals[..d], x);
+                if (_anyCurated[k])
+                {
+                    ChooseCandidate(spec, ownMean, ownCholesky, normals, _uChoice[k], _curated[k], x);
+                }
+            }
+            // Phase 4: mean and co-moment, merged chunk by chunk.
+            if (first == 0)
+            {
+                _comoment.AsSpan().Clear();
+            }
+            Refit.AccumulateChunk<TLane>(_samples.AsSpan(0, count * d), count, first, _sampleMean, _comoment, _before);
         }
         _sampleMean.CopyTo(newMean);
         Refit.Finish<TLane>(spec, _comoment, newCov);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void FillNormals(uint key0, uint key1, uint counter0, int round, uint modelSlot, int count)
+    /// <summary>Curated lanes of a multinomial slot: cumulative[real] &lt;= u &lt; cumulative[curated] (as the last positive source, also u beyond the rounded total, as LoopModel.PickSource does).</summary>
+    private static TLane CuratedLanes(LoopModel model, TLane uSource)
     {
-        var normals = _normals;
+        var cumulative = model.CumulativeWeights;
+        var below = model.LastPositiveSource == WeightIndex.Curated ? TLane.AllTrue : TLane.LessThan(uSource, TLane.Broadcast(cumulative[WeightIndex.Curated]));
+        return TLane.AndNot(below, TLane.LessThan(uSource, TLane.Broadcast(cumulative[WeightIndex.Real])));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FillNormals(uint key0, uint key1, uint counter0, int round, uint modelSlot, int count, Span<TLane> normals)
+    {
         for (int b = 0; 2 * b < count; b++)
         {
             var (u1, u2) = TLane.Uniforms(key0, key1, counter0, (uint)round, modelSlot, (uint)(b + 1));
@@ -213,75 +241,85 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
     }
 
     /// <summary>
-    /// The mean and factor of each lane's source: the first source whose cumulative weight
-    /// exceeds u_source (multinomial), or the slot's source (fixed). The finite-K curated source
-    /// starts as the model itself (its candidate 0); <see cref="ChooseCandidate"/> replaces it.
+    /// The mean and factor of every positive source of model i this round, copied once into a
+    /// table (real: the data; curated: the tilted law for K = inf, else the model, whose candidate
+    /// 0 it is; self; cross: the other model's newest parameters).
     /// </summary>
-    private void SelectSource(int modelIndex, TLane uSource, int fixedSource)
+    private void PrepareSources(int i)
+    {
+        var spec = _models[i].Spec;
+        int d = _d, dd = d * d;
+        if (spec.Weights[WeightIndex.Curated] > 0 && spec.IsInfiniteK)
+        {
+            PrepareTiltedLaw(spec, _mean.AsSpan(i * d, d), _cov.AsSpan(i * dd, dd), _cholesky.AsSpan(i * dd, dd));
+        }
+        for (int source = 0; source < spec.Weights.Length; source++)
+        {
+            if (!(spec.Weights[source] > 0))
+            {
+                continue;
+            }
+            ReadOnlySpan<TLane> mean, factor;
+            switch (source)
+            {
+                case WeightIndex.Real:
+                    mean = _realMean[i];
+                    factor = _realCholesky[i];
+                    break;
+                case WeightIndex.Curated when spec.IsInfiniteK:
+                    mean = _tiltMean;
+                    factor = _tiltCholesky;
+                    break;
+                case WeightIndex.Curated:
+                case WeightIndex.Self:
+                    mean = _mean.AsSpan(i * d, d);
+                    factor = _cholesky.AsSpan(i * dd, dd);
+                    break;
+                default:
+                    int j = source - WeightIndex.FirstCross;
+                    mean = _mean.AsSpan(j * d, d);
+                    factor = _cholesky.AsSpan(j * dd, dd);
+                    break;
+            }
+            mean.CopyTo(_sourceMean.AsSpan(source * d, d));
+            factor.CopyTo(_sourceFactor.AsSpan(source * dd, dd));
+        }
+    }
+
+    /// <summary>
+    /// The mean and factor of each lane's source: the first source whose cumulative weight
+    /// exceeds u_source (multinomial), or the slot's source (fixed).
+    /// </summary>
+    private void SelectSource(LoopModel model, TLane uSource, int fixedSource)
     {
         int d = _d, dd = d * d;
-        var model = _models[modelIndex];
         if (fixedSource >= 0)
         {
-            SourceParameters(modelIndex, fixedSource, out var mean, out var factor);
-            mean.CopyTo(_offset);
-            factor.CopyTo(_factor);
+            _sourceMean.AsSpan(fixedSource * d, d).CopyTo(_offset);
+            _sourceFactor.AsSpan(fixedSource * dd, dd).CopyTo(_factor);
             return;
         }
         var weights = model.Spec.Weights;
         var cumulative = model.CumulativeWeights;
-        bool first = true;
+        int last = model.LastPositiveSource;
+        _sourceMean.AsSpan(last * d, d).CopyTo(_offset);
+        _sourceFactor.AsSpan(last * dd, dd).CopyTo(_factor);
         // Descending, so the smallest source with u < cumulative is selected last and wins.
-        for (int s = weights.Length - 1; s >= 0; s--)
+        for (int s = last - 1; s >= 0; s--)
         {
             if (!(weights[s] > 0))
             {
                 continue;
             }
-            SourceParameters(modelIndex, s, out var mean, out var factor);
-            if (first)
-            {
-                mean.CopyTo(_offset);
-                factor.CopyTo(_factor);
-                first = false;
-                continue;
-            }
             var mask = TLane.LessThan(uSource, TLane.Broadcast(cumulative[s]));
             for (int c = 0; c < d; c++)
             {
-                _offset[c] = TLane.Select(mask, mean[c], _offset[c]);
+                _offset[c] = TLane.Select(mask, _sourceMean[s * d + c], _offset[c]);
             }
             for (int c = 0; c < dd; c++)
             {
-                _factor[c] = TLane.Select(mask, factor[c], _factor[c]);
+                _factor[c] = TLane.Select(mask, _sourceFactor[s * dd + c], _factor[c]);
             }
-        }
-    }
-
-    private void SourceParameters(int i, int source, out ReadOnlySpan<TLane> mean, out ReadOnlySpan<TLane> factor)
-    {
-        int d = _d, dd = d * d;
-        var model = _models[i];
-        switch (source)
-        {
-            case WeightIndex.Real:
-                mean = _realMean[i];
-                factor = _realCholesky[i];
-                return;
-            case WeightIndex.Curated when model.Spec.IsInfiniteK:
-                mean = _tiltMean;
-                factor = _tiltCholesky;
-                return;
-            case WeightIndex.Curated:
-            case WeightIndex.Self:
-                mean = _mean.AsSpan(i * d, d);
-                factor = _cholesky.AsSpan(i * dd, dd);
-                return;
-            default:
-                int j = source - WeightIndex.FirstCross;
-                mean = _mean.AsSpan(j * d, d);
-                factor = _cholesky.AsSpan(j * dd, dd);
-                return;
         }
     }
 
@@ -290,13 +328,13 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
     /// candidate k is kept with probability exp(r_k) / sum_j exp(r_j), the largest reward subtracted
     /// first (the same operations as <see cref="Curation.Choose"/>).
     /// </summary>
-    private void ChooseCandidate(ModelSpec spec, ReadOnlySpan<TLane> mean, ReadOnlySpan<TLane> cholesky, TLane uChoice, TLane curated, Span<TLane> x)
+    private void ChooseCandidate(ModelSpec spec, ReadOnlySpan<TLane> mean, ReadOnlySpan<TLane> cholesky, ReadOnlySpan<TLane> normals, TLane uChoice, TLane curated, Span<TLane> x)
     {
         int d = _d, k = spec.K;
         for (int c = 0; c < k; c++)
         {
             var candidate = _candidates.AsSpan(c * d, d);
-            AffineLower(mean, cholesky, _normals.AsSpan(c * d, d), candidate);
+            AffineLower(mean, cholesky, normals.Slice(c * d, d), candidate);
             _weights[c] = Rewards.Evaluate<TLane>(spec, candidate);
         }
         Curation.ChoiceMasks<TLane>(_weights.AsSpan(0, k), uChoice, _picks.AsSpan(0, k));

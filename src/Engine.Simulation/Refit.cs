@@ -8,23 +8,71 @@ namespace Engine.Simulation;
 public static class Refit
 {
     /// <summary>
-    /// Welford's update of the running mean and co-moment matrix with sample number
-    /// <paramref name="count"/> (1-based): stable for any n. <paramref name="scratch"/> holds d values.
+    /// Adds a chunk of <paramref name="count"/> samples (row-major, count x d) to a running mean and
+    /// co-moment of <paramref name="before"/> samples: the chunk's own mean and co-moment by two
+    /// passes, then Chan's pairwise merge. Stable for any n, with no division per sample, and
+    /// with memory bounded by the chunk. <paramref name="scratch"/> holds d values.
     /// </summary>
-    public static void Accumulate<T>(ReadOnlySpan<T> x, T count, Span<T> mean, Span<T> comoment, Span<T> scratch) where T : struct, ILane<T>
+    public static void AccumulateChunk<T>(ReadOnlySpan<T> samples, int count, int before, Span<T> mean, Span<T> comoment, Span<T> scratch) where T : struct, ILane<T>
     {
-        int d = x.Length;
-        for (int c = 0; c < d; c++)
+        int d = mean.Length;
+        var chunkMean = scratch[..d];
+        chunkMean.Clear();
+        for (int k = 0; k < count; k++)
         {
-            scratch[c] = x[c] - mean[c];
-            mean[c] += scratch[c] / count;
-        }
-        for (int r = 0; r < d; r++)
-        {
-            var after = x[r] - mean[r];
             for (int c = 0; c < d; c++)
             {
-                comoment[r * d + c] += after * scratch[c];
+                chunkMean[c] += samples[k * d + c];
+            }
+        }
+        var inverseCount = T.Broadcast(1.0 / count);
+        for (int c = 0; c < d; c++)
+        {
+            chunkMean[c] *= inverseCount;
+        }
+        for (int k = 0; k < count; k++)
+        {
+            for (int r = 0; r < d; r++)
+            {
+                var deviation = samples[k * d + r] - chunkMean[r];
+                for (int c = 0; c <= r; c++)
+                {
+                    comoment[r * d + c] += deviation * (samples[k * d + c] - chunkMean[c]);
+                }
+            }
+        }
+        if (before == 0)
+        {
+            chunkMean.CopyTo(mean);
+            MirrorLower(comoment, d);
+            return;
+        }
+        double total = before + count;
+        var share = T.Broadcast(count / total);
+        var cross = T.Broadcast(before * (double)count / total);
+        for (int r = 0; r < d; r++)
+        {
+            var deltaR = chunkMean[r] - mean[r];
+            for (int c = 0; c <= r; c++)
+            {
+                comoment[r * d + c] += deltaR * (chunkMean[c] - mean[c]) * cross;
+            }
+        }
+        for (int c = 0; c < d; c++)
+        {
+            mean[c] += (chunkMean[c] - mean[c]) * share;
+        }
+        MirrorLower(comoment, d);
+    }
+
+    /// <summary>Copies the lower triangle onto the upper (the chunk sums only fill the lower one).</summary>
+    private static void MirrorLower<T>(Span<T> matrix, int d)
+    {
+        for (int r = 0; r < d; r++)
+        {
+            for (int c = r + 1; c < d; c++)
+            {
+                matrix[r * d + c] = matrix[c * d + r];
             }
         }
     }
@@ -92,10 +140,10 @@ public static class Refit
         }
     }
 
-    public static void Accumulate(ReadOnlySpan<double> x, int count, Span<double> mean, Span<double> comoment)
+    public static void AccumulateChunk(ReadOnlySpan<double> samples, int count, int before, Span<double> mean, Span<double> comoment)
     {
-        Span<ScalarLane> scratch = stackalloc ScalarLane[x.Length];
-        Accumulate(MemoryMarshal.Cast<double, ScalarLane>(x), new ScalarLane(count), MemoryMarshal.Cast<double, ScalarLane>(mean),
+        Span<ScalarLane> scratch = stackalloc ScalarLane[mean.Length];
+        AccumulateChunk(MemoryMarshal.Cast<double, ScalarLane>(samples), count, before, MemoryMarshal.Cast<double, ScalarLane>(mean),
             MemoryMarshal.Cast<double, ScalarLane>(comoment), scratch);
     }
 

@@ -38,6 +38,7 @@ public static class SimulationRunner
         Action<SimulationSpec, SimulationSpec[], long, BlockStatistics> runBlock = width switch
         {
             "512" => RunBlock<Vector512Lane>,
+            "256x2" => RunBlock<Vector256x2Lane>,
             "256" => RunBlock<Vector256Lane>,
             "128" => RunBlock<Vector128Lane>,
             _ => RunBlock<ScalarLane>,
@@ -80,6 +81,7 @@ public static class SimulationRunner
         return width switch
         {
             "512" => PerReplicate<Vector512Lane>(spec, count),
+            "256x2" => PerReplicate<Vector256x2Lane>(spec, count),
             "256" => PerReplicate<Vector256Lane>(spec, count),
             "128" => PerReplicate<Vector128Lane>(spec, count),
             _ => PerReplicate<ScalarLane>(spec, count),

@@ -28,11 +28,22 @@ public interface ILane<T> where T : struct, ILane<T>
     static abstract T Sqrt(T a);
     static abstract T Exp(T a);
     static abstract T Log(T a);
-    static abstract (T Sin, T Cos) SinCos(T a);
+    /// <summary>(sin 2 pi u, cos 2 pi u).</summary>
+    static abstract (T Sin, T Cos) SinCosTwoPi(T u);
     static abstract T Max(T a, T b);
     static abstract T Abs(T a);
 
+    static abstract T Round(T a);
+    /// <summary>a x b + c, fused where the processor can (used only inside <see cref="LaneMath"/>'s polynomials).</summary>
+    static abstract T MultiplyAdd(T a, T b, T c);
+    /// <summary>x = mantissa x 2^exponent with the mantissa in [1, 2), for positive normal x.</summary>
+    static abstract (T Mantissa, T Exponent) SplitExponent(T x);
+    /// <summary>x x 2^k for integer-valued k with k + 1023 in [1, 2046].</summary>
+    static abstract T ScaleByPowerOfTwo(T x, T k);
+
     static abstract T LessThan(T a, T b);
+    static abstract T Equal(T a, T b);
+    static abstract T Or(T a, T b);
     static abstract T GreaterThan(T a, T b);
     /// <summary>Mask of the lanes holding a finite number.</summary>
     static abstract T IsFinite(T a);
@@ -56,11 +67,11 @@ public static class Lane
 {
     public const double TwoPi = 2.0 * Math.PI;
 
-    /// <summary>Exact Box-Muller, the same operations as the scalar stream.</summary>
+    /// <summary>Exact Box-Muller: sqrt(-2 ln(1 - u1)) (cos 2 pi u2, sin 2 pi u2).</summary>
     public static (T Z0, T Z1) BoxMuller<T>(T u1, T u2) where T : struct, ILane<T>
     {
         var radius = T.Sqrt(T.Broadcast(-2.0) * T.Log(T.Broadcast(1.0) - u1));
-        var (sin, cos) = T.SinCos(T.Broadcast(TwoPi) * u2);
+        var (sin, cos) = T.SinCosTwoPi(u2);
         return (radius * cos, radius * sin);
     }
 }

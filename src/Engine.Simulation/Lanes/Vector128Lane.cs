@@ -10,8 +10,8 @@ public readonly struct Vector128Lane(Vector128<double> value) : ILane<Vector128L
 {
     public readonly Vector128<double> Value = value;
 
-    private static readonly Vector128<ulong> LaneIndex = Vector128.Create(0UL, 1UL);
-    private static readonly Vector128<ulong> Low32 = Vector128.Create(0xFFFF_FFFFUL);
+    internal static readonly Vector128<ulong> LaneIndex = Vector128.Create(0UL, 1UL);
+    internal static readonly Vector128<ulong> Low32 = Vector128.Create(0xFFFF_FFFFUL);
     private static readonly Vector128<ulong> ExponentBits = Vector128.Create(0x4330_0000_0000_0000UL);
     private static readonly Vector128<double> TwoTo52 = Vector128.Create(4503599627370496.0);
 
@@ -26,14 +26,29 @@ public readonly struct Vector128Lane(Vector128<double> value) : ILane<Vector128L
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane operator *(Vector128Lane a, Vector128Lane b) => new(a.Value * b.Value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane operator /(Vector128Lane a, Vector128Lane b) => new(a.Value / b.Value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane Sqrt(Vector128Lane a) => new(Vector128.Sqrt(a.Value));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane Exp(Vector128Lane a) => new(Vector128.Exp(a.Value));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane Log(Vector128Lane a) => new(Vector128.Log(a.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane Exp(Vector128Lane a) => LaneMath.Exp(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane Log(Vector128Lane a) => LaneMath.Log(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static (Vector128Lane Sin, Vector128Lane Cos) SinCosTwoPi(Vector128Lane u) => LaneMath.SinCosTwoPi(u);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane Round(Vector128Lane a) => new(Vector128.Round(a.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane MultiplyAdd(Vector128Lane a, Vector128Lane b, Vector128Lane c) => new(Vector128.FusedMultiplyAdd(a.Value, b.Value, c.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane Equal(Vector128Lane a, Vector128Lane b) => new(Vector128.Equals(a.Value, b.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane Or(Vector128Lane a, Vector128Lane b) => new(a.Value | b.Value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static (Vector128Lane Sin, Vector128Lane Cos) SinCos(Vector128Lane a)
+    public static (Vector128Lane Mantissa, Vector128Lane Exponent) SplitExponent(Vector128Lane x)
     {
-        var (sin, cos) = Vector128.SinCos(a.Value);
-        return (new(sin), new(cos));
+        var bits = x.Value.AsUInt64();
+        var mantissa = ((bits & Vector128.Create(0x000F_FFFF_FFFF_FFFFUL)) | Vector128.Create(0x3FF0_0000_0000_0000UL)).AsDouble();
+        var biased = (Vector128.ShiftRightLogical(bits, 52) | ExponentBits).AsDouble() - TwoTo52;
+        return (new(mantissa), new(biased - Vector128.Create(1023.0)));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128Lane ScaleByPowerOfTwo(Vector128Lane x, Vector128Lane k)
+    {
+        // k + 1023 + 2^52 holds the biased exponent in its low bits; shifting by 52 makes it a power of two.
+        var biased = (k.Value + Vector128.Create(1023.0) + TwoTo52).AsUInt64();
+        return new(x.Value * Vector128.ShiftLeft(biased, 52).AsDouble());
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane Max(Vector128Lane a, Vector128Lane b) => new(Vector128.Max(a.Value, b.Value));
@@ -50,12 +65,12 @@ public readonly struct Vector128Lane(Vector128<double> value) : ILane<Vector128L
 
     /// <summary>32 x 32 -> 64-bit products of the low halves of each 64-bit lane (vpmuludq where available).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<ulong> MultiplyLow32(Vector128<ulong> a, Vector128<ulong> b) =>
+    internal static Vector128<ulong> MultiplyLow32(Vector128<ulong> a, Vector128<ulong> b) =>
         Sse2.IsSupported ? Sse2.Multiply(a.AsUInt32(), b.AsUInt32()) : a * b;
 
     /// <summary>An integer below 2^53 to the double of the same value, exactly: two 32-bit halves via the 2^52 exponent trick.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<double> ToDouble53(Vector128<ulong> bits)
+    internal static Vector128<double> ToDouble53(Vector128<ulong> bits)
     {
         var high = (Vector128.ShiftRightLogical(bits, 32) | ExponentBits).AsDouble() - TwoTo52;
         var low = ((bits & Low32) | ExponentBits).AsDouble() - TwoTo52;

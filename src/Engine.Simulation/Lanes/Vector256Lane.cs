@@ -10,8 +10,8 @@ public readonly struct Vector256Lane(Vector256<double> value) : ILane<Vector256L
 {
     public readonly Vector256<double> Value = value;
 
-    private static readonly Vector256<ulong> LaneIndex = Vector256.Create(0UL, 1UL, 2UL, 3UL);
-    private static readonly Vector256<ulong> Low32 = Vector256.Create(0xFFFF_FFFFUL);
+    internal static readonly Vector256<ulong> LaneIndex = Vector256.Create(0UL, 1UL, 2UL, 3UL);
+    internal static readonly Vector256<ulong> Low32 = Vector256.Create(0xFFFF_FFFFUL);
     private static readonly Vector256<ulong> ExponentBits = Vector256.Create(0x4330_0000_0000_0000UL);
     private static readonly Vector256<double> TwoTo52 = Vector256.Create(4503599627370496.0);
 
@@ -26,14 +26,29 @@ public readonly struct Vector256Lane(Vector256<double> value) : ILane<Vector256L
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane operator *(Vector256Lane a, Vector256Lane b) => new(a.Value * b.Value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane operator /(Vector256Lane a, Vector256Lane b) => new(a.Value / b.Value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Sqrt(Vector256Lane a) => new(Vector256.Sqrt(a.Value));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Exp(Vector256Lane a) => new(Vector256.Exp(a.Value));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Log(Vector256Lane a) => new(Vector256.Log(a.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Exp(Vector256Lane a) => LaneMath.Exp(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Log(Vector256Lane a) => LaneMath.Log(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static (Vector256Lane Sin, Vector256Lane Cos) SinCosTwoPi(Vector256Lane u) => LaneMath.SinCosTwoPi(u);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Round(Vector256Lane a) => new(Vector256.Round(a.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane MultiplyAdd(Vector256Lane a, Vector256Lane b, Vector256Lane c) => new(Vector256.FusedMultiplyAdd(a.Value, b.Value, c.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Equal(Vector256Lane a, Vector256Lane b) => new(Vector256.Equals(a.Value, b.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Or(Vector256Lane a, Vector256Lane b) => new(a.Value | b.Value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static (Vector256Lane Sin, Vector256Lane Cos) SinCos(Vector256Lane a)
+    public static (Vector256Lane Mantissa, Vector256Lane Exponent) SplitExponent(Vector256Lane x)
     {
-        var (sin, cos) = Vector256.SinCos(a.Value);
-        return (new(sin), new(cos));
+        var bits = x.Value.AsUInt64();
+        var mantissa = ((bits & Vector256.Create(0x000F_FFFF_FFFF_FFFFUL)) | Vector256.Create(0x3FF0_0000_0000_0000UL)).AsDouble();
+        var biased = (Vector256.ShiftRightLogical(bits, 52) | ExponentBits).AsDouble() - TwoTo52;
+        return (new(mantissa), new(biased - Vector256.Create(1023.0)));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256Lane ScaleByPowerOfTwo(Vector256Lane x, Vector256Lane k)
+    {
+        // k + 1023 + 2^52 holds the biased exponent in its low bits; shifting by 52 makes it a power of two.
+        var biased = (k.Value + Vector256.Create(1023.0) + TwoTo52).AsUInt64();
+        return new(x.Value * Vector256.ShiftLeft(biased, 52).AsDouble());
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Max(Vector256Lane a, Vector256Lane b) => new(Vector256.Max(a.Value, b.Value));
@@ -50,12 +65,12 @@ public readonly struct Vector256Lane(Vector256<double> value) : ILane<Vector256L
 
     /// <summary>32 x 32 -> 64-bit products of the low halves of each 64-bit lane (vpmuludq where available).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<ulong> MultiplyLow32(Vector256<ulong> a, Vector256<ulong> b) =>
+    internal static Vector256<ulong> MultiplyLow32(Vector256<ulong> a, Vector256<ulong> b) =>
         Avx2.IsSupported ? Avx2.Multiply(a.AsUInt32(), b.AsUInt32()) : a * b;
 
     /// <summary>An integer below 2^53 to the double of the same value, exactly: two 32-bit halves via the 2^52 exponent trick.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> ToDouble53(Vector256<ulong> bits)
+    internal static Vector256<double> ToDouble53(Vector256<ulong> bits)
     {
         var high = (Vector256.ShiftRightLogical(bits, 32) | ExponentBits).AsDouble() - TwoTo52;
         var low = ((bits & Low32) | ExponentBits).AsDouble() - TwoTo52;
@@ -89,5 +104,54 @@ public readonly struct Vector256Lane(Vector256<double> value) : ILane<Vector256L
         var bits1 = Vector256.ShiftLeft(c2, 21) ^ Vector256.ShiftRightLogical(c3, 11);
         var scale = Vector256.Create(1.0 / (1UL << 53));
         return (new(ToDouble53(bits0) * scale), new(ToDouble53(bits1) * scale));
+    }
+
+    /// <summary>
+    /// Two groups of four lanes (counter0 .. counter0 + 3 and counter0 + 4 .. counter0 + 7) with their
+    /// Philox rounds interleaved: two independent dependency chains for the core to overlap.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ((Vector256Lane U0, Vector256Lane U1) Low, (Vector256Lane U0, Vector256Lane U1) High) UniformsPair(uint key0, uint key1, uint counter0, uint counter1, uint counter2, uint counter3)
+    {
+        var a0 = Vector256.Create((ulong)counter0) + LaneIndex;
+        var b0 = a0 + Vector256.Create(4UL);
+        var a1 = Vector256.Create((ulong)counter1);
+        var b1 = a1;
+        var a2 = Vector256.Create((ulong)counter2);
+        var b2 = a2;
+        var a3 = Vector256.Create((ulong)counter3);
+        var b3 = a3;
+        var m0 = Vector256.Create(0xD2511F53UL);
+        var m1 = Vector256.Create(0xCD9E8D57UL);
+        uint k0 = key0, k1 = key1;
+        for (int round = 0; round < 10; round++)
+        {
+            var key0Vector = Vector256.Create((ulong)k0);
+            var key1Vector = Vector256.Create((ulong)k1);
+            var pa0 = MultiplyLow32(m0, a0);
+            var pb0 = MultiplyLow32(m0, b0);
+            var pa1 = MultiplyLow32(m1, a2);
+            var pb1 = MultiplyLow32(m1, b2);
+            var na0 = Vector256.ShiftRightLogical(pa1, 32) ^ a1 ^ key0Vector;
+            var nb0 = Vector256.ShiftRightLogical(pb1, 32) ^ b1 ^ key0Vector;
+            var na2 = Vector256.ShiftRightLogical(pa0, 32) ^ a3 ^ key1Vector;
+            var nb2 = Vector256.ShiftRightLogical(pb0, 32) ^ b3 ^ key1Vector;
+            a1 = pa1 & Low32;
+            b1 = pb1 & Low32;
+            a3 = pa0 & Low32;
+            b3 = pb0 & Low32;
+            a0 = na0;
+            b0 = nb0;
+            a2 = na2;
+            b2 = nb2;
+            k0 += 0x9E3779B9;
+            k1 += 0xBB67AE85;
+        }
+        var scale = Vector256.Create(1.0 / (1UL << 53));
+        var low = (new Vector256Lane(ToDouble53(Vector256.ShiftLeft(a0, 21) ^ Vector256.ShiftRightLogical(a1, 11)) * scale),
+                   new Vector256Lane(ToDouble53(Vector256.ShiftLeft(a2, 21) ^ Vector256.ShiftRightLogical(a3, 11)) * scale));
+        var high = (new Vector256Lane(ToDouble53(Vector256.ShiftLeft(b0, 21) ^ Vector256.ShiftRightLogical(b1, 11)) * scale),
+                    new Vector256Lane(ToDouble53(Vector256.ShiftLeft(b2, 21) ^ Vector256.ShiftRightLogical(b3, 11)) * scale));
+        return (low, high);
     }
 }

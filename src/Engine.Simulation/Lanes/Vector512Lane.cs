@@ -10,8 +10,8 @@ public readonly struct Vector512Lane(Vector512<double> value) : ILane<Vector512L
 {
     public readonly Vector512<double> Value = value;
 
-    private static readonly Vector512<ulong> LaneIndex = Vector512.Create(0UL, 1UL, 2UL, 3UL, 4UL, 5UL, 6UL, 7UL);
-    private static readonly Vector512<ulong> Low32 = Vector512.Create(0xFFFF_FFFFUL);
+    internal static readonly Vector512<ulong> LaneIndex = Vector512.Create(0UL, 1UL, 2UL, 3UL, 4UL, 5UL, 6UL, 7UL);
+    internal static readonly Vector512<ulong> Low32 = Vector512.Create(0xFFFF_FFFFUL);
     private static readonly Vector512<ulong> ExponentBits = Vector512.Create(0x4330_0000_0000_0000UL);
     private static readonly Vector512<double> TwoTo52 = Vector512.Create(4503599627370496.0);
 
@@ -26,14 +26,29 @@ public readonly struct Vector512Lane(Vector512<double> value) : ILane<Vector512L
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane operator *(Vector512Lane a, Vector512Lane b) => new(a.Value * b.Value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane operator /(Vector512Lane a, Vector512Lane b) => new(a.Value / b.Value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane Sqrt(Vector512Lane a) => new(Vector512.Sqrt(a.Value));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane Exp(Vector512Lane a) => new(Vector512.Exp(a.Value));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane Log(Vector512Lane a) => new(Vector512.Log(a.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane Exp(Vector512Lane a) => LaneMath.Exp(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane Log(Vector512Lane a) => LaneMath.Log(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static (Vector512Lane Sin, Vector512Lane Cos) SinCosTwoPi(Vector512Lane u) => LaneMath.SinCosTwoPi(u);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane Round(Vector512Lane a) => new(Vector512.Round(a.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane MultiplyAdd(Vector512Lane a, Vector512Lane b, Vector512Lane c) => new(Vector512.FusedMultiplyAdd(a.Value, b.Value, c.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane Equal(Vector512Lane a, Vector512Lane b) => new(Vector512.Equals(a.Value, b.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane Or(Vector512Lane a, Vector512Lane b) => new(a.Value | b.Value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static (Vector512Lane Sin, Vector512Lane Cos) SinCos(Vector512Lane a)
+    public static (Vector512Lane Mantissa, Vector512Lane Exponent) SplitExponent(Vector512Lane x)
     {
-        var (sin, cos) = Vector512.SinCos(a.Value);
-        return (new(sin), new(cos));
+        var bits = x.Value.AsUInt64();
+        var mantissa = ((bits & Vector512.Create(0x000F_FFFF_FFFF_FFFFUL)) | Vector512.Create(0x3FF0_0000_0000_0000UL)).AsDouble();
+        var biased = (Vector512.ShiftRightLogical(bits, 52) | ExponentBits).AsDouble() - TwoTo52;
+        return (new(mantissa), new(biased - Vector512.Create(1023.0)));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512Lane ScaleByPowerOfTwo(Vector512Lane x, Vector512Lane k)
+    {
+        // k + 1023 + 2^52 holds the biased exponent in its low bits; shifting by 52 makes it a power of two.
+        var biased = (k.Value + Vector512.Create(1023.0) + TwoTo52).AsUInt64();
+        return new(x.Value * Vector512.ShiftLeft(biased, 52).AsDouble());
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane Max(Vector512Lane a, Vector512Lane b) => new(Vector512.Max(a.Value, b.Value));
@@ -50,12 +65,12 @@ public readonly struct Vector512Lane(Vector512<double> value) : ILane<Vector512L
 
     /// <summary>32 x 32 -> 64-bit products of the low halves of each 64-bit lane (vpmuludq where available).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<ulong> MultiplyLow32(Vector512<ulong> a, Vector512<ulong> b) =>
+    internal static Vector512<ulong> MultiplyLow32(Vector512<ulong> a, Vector512<ulong> b) =>
         Avx512F.IsSupported ? Avx512F.Multiply(a.AsUInt32(), b.AsUInt32()) : a * b;
 
     /// <summary>An integer below 2^53 to the double of the same value, exactly: two 32-bit halves via the 2^52 exponent trick.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<double> ToDouble53(Vector512<ulong> bits)
+    internal static Vector512<double> ToDouble53(Vector512<ulong> bits)
     {
         var high = (Vector512.ShiftRightLogical(bits, 32) | ExponentBits).AsDouble() - TwoTo52;
         var low = ((bits & Low32) | ExponentBits).AsDouble() - TwoTo52;

@@ -14,10 +14,10 @@ public class RefitTests
         var spec = SpecText.Load(SpecText.Pair).Models[0] with { N = Samples.Length, Covariance = structure, Ridge = ridge };
         var mean = new double[2];
         var comoment = new double[4];
-        for (int i = 0; i < Samples.Length; i++)
-        {
-            Refit.Accumulate(Samples[i], i + 1, mean, comoment);
-        }
+        // Two chunks of unequal size, so the pairwise merge is exercised as well as the two-pass sums.
+        var flat = Samples.SelectMany(x => x).ToArray();
+        Refit.AccumulateChunk(flat.AsSpan(0, 3 * 2), 3, 0, mean, comoment);
+        Refit.AccumulateChunk(flat.AsSpan(3 * 2), 1, 3, mean, comoment);
         var cov = new double[4];
         Refit.Finish(spec, comoment, cov);
         return (mean, cov);

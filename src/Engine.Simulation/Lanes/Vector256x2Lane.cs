@@ -1,0 +1,71 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Engine.Simulation.Lanes;
+
+/// <summary>
+/// 8 replicates in two Vector256&lt;double&gt; halves. Every operation is issued on both halves, so
+/// the step runs as two independent dependency chains: the loop is latency-bound (Philox
+/// rounds, the polynomial chains of log and exp), and two chains let the core overlap them
+/// (bench/RESULTS.md has the measurement that made this the default on AVX2 machines).
+/// </summary>
+public readonly struct Vector256x2Lane(Vector256<double> low, Vector256<double> high) : ILane<Vector256x2Lane>
+{
+    public readonly Vector256<double> Low = low;
+    public readonly Vector256<double> High = high;
+
+    public static int Width => 8;
+    public static string Name => "vector256x2";
+    public static bool IsHardwareAccelerated => Vector256.IsHardwareAccelerated;
+    public static Vector256x2Lane AllTrue => new(Vector256<double>.AllBitsSet, Vector256<double>.AllBitsSet);
+
+    private static Vector256x2Lane Of(Vector256Lane low, Vector256Lane high) => new(low.Value, high.Value);
+    private Vector256Lane L => new(Low);
+    private Vector256Lane H => new(High);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane Broadcast(double value) { var v = Vector256.Create(value); return new(v, v); }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane operator +(Vector256x2Lane a, Vector256x2Lane b) => new(a.Low + b.Low, a.High + b.High);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane operator -(Vector256x2Lane a, Vector256x2Lane b) => new(a.Low - b.Low, a.High - b.High);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane operator *(Vector256x2Lane a, Vector256x2Lane b) => new(a.Low * b.Low, a.High * b.High);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane operator /(Vector256x2Lane a, Vector256x2Lane b) => new(a.Low / b.Low, a.High / b.High);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane Sqrt(Vector256x2Lane a) => new(Vector256.Sqrt(a.Low), Vector256.Sqrt(a.High));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane Exp(Vector256x2Lane a) => LaneMath.Exp(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane Log(Vector256x2Lane a) => LaneMath.Log(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static (Vector256x2Lane Sin, Vector256x2Lane Cos) SinCosTwoPi(Vector256x2Lane u) => LaneMath.SinCosTwoPi(u);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane Max(Vector256x2Lane a, Vector256x2Lane b) => new(Vector256.Max(a.Low, b.Low), Vector256.Max(a.High, b.High));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane Abs(Vector256x2Lane a) => new(Vector256.Abs(a.Low), Vector256.Abs(a.High));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane Round(Vector256x2Lane a) => new(Vector256.Round(a.Low), Vector256.Round(a.High));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane MultiplyAdd(Vector256x2Lane a, Vector256x2Lane b, Vector256x2Lane c) =>
+        new(Vector256.FusedMultiplyAdd(a.Low, b.Low, c.Low), Vector256.FusedMultiplyAdd(a.High, b.High, c.High));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector256x2Lane Mantissa, Vector256x2Lane Exponent) SplitExponent(Vector256x2Lane x)
+    {
+        var (lowMantissa, lowExponent) = Vector256Lane.SplitExponent(x.L);
+        var (highMantissa, highExponent) = Vector256Lane.SplitExponent(x.H);
+        return (Of(lowMantissa, highMantissa), Of(lowExponent, highExponent));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256x2Lane ScaleByPowerOfTwo(Vector256x2Lane x, Vector256x2Lane k) =>
+        Of(Vector256Lane.ScaleByPowerOfTwo(x.L, k.L), Vector256Lane.ScaleByPowerOfTwo(x.H, k.H));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane LessThan(Vector256x2Lane a, Vector256x2Lane b) => new(Vector256.LessThan(a.Low, b.Low), Vector256.LessThan(a.High, b.High));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane GreaterThan(Vector256x2Lane a, Vector256x2Lane b) => new(Vector256.GreaterThan(a.Low, b.Low), Vector256.GreaterThan(a.High, b.High));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane Equal(Vector256x2Lane a, Vector256x2Lane b) => new(Vector256.Equals(a.Low, b.Low), Vector256.Equals(a.High, b.High));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane IsFinite(Vector256x2Lane a) => Of(Vector256Lane.IsFinite(a.L), Vector256Lane.IsFinite(a.H));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane And(Vector256x2Lane a, Vector256x2Lane b) => new(a.Low & b.Low, a.High & b.High);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane Or(Vector256x2Lane a, Vector256x2Lane b) => new(a.Low | b.Low, a.High | b.High);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane AndNot(Vector256x2Lane a, Vector256x2Lane notB) => new(Vector256.AndNot(a.Low, notB.Low), Vector256.AndNot(a.High, notB.High));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane Select(Vector256x2Lane mask, Vector256x2Lane whenTrue, Vector256x2Lane whenFalse) =>
+        new(Vector256.ConditionalSelect(mask.Low, whenTrue.Low, whenFalse.Low), Vector256.ConditionalSelect(mask.High, whenTrue.High, whenFalse.High));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool Any(Vector256x2Lane mask) => Vector256.ExtractMostSignificantBits(mask.Low | mask.High) != 0;
+    public static double Element(Vector256x2Lane value, int lane) => lane < 4 ? value.Low.GetElement(lane) : value.High.GetElement(lane - 4);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector256x2Lane U0, Vector256x2Lane U1) Uniforms(uint key0, uint key1, uint counter0, uint counter1, uint counter2, uint counter3)
+    {
+        var ((lowU0, lowU1), (highU0, highU1)) = Vector256Lane.UniformsPair(key0, key1, counter0, counter1, counter2, counter3);
+        return (Of(lowU0, highU0), Of(lowU1, highU1));
+    }
+}
