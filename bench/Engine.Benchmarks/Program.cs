@@ -1,9 +1,31 @@
-using Engine.Benchmarks;
+namespace Engine.Benchmarks;
 
-if (args.Length > 0 && args[0] == "diagnose")
+public static class Program
 {
-    DirectLog.Time();
-    Diagnose.Run();
-    return;
+    public static void Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "throughput")
+        {
+            Throughput.Run(args);
+            return;
+        }
+        BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    }
+
+    /// <summary>bench/canonical.toml, found from the working directory or the binary's location.</summary>
+    public static string CanonicalSpecPath()
+    {
+        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
+        {
+            for (var folder = new DirectoryInfo(start); folder is not null; folder = folder.Parent)
+            {
+                string candidate = Path.Combine(folder.FullName, "bench", "canonical.toml");
+                if (File.Exists(candidate))
+                {
+                    return candidate;
+                }
+            }
+        }
+        throw new FileNotFoundException("bench/canonical.toml (run from the repository)");
+    }
 }
-BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(Diagnose).Assembly).Run(args);

@@ -93,6 +93,9 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
         _scratchCov = new TLane[dd];
     }
 
+    /// <summary>Standard normals generated so far (lanes x draws), for the benchmarks' draws-per-second figures.</summary>
+    public long NormalsGenerated { get; private set; }
+
     /// <summary>Values stored per (round, model) in a trajectory: alignment, trace, mean_0..mean_{d-1}.</summary>
     public int TrajectoryWidth => 2 + _d;
 
@@ -193,6 +196,7 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
                     anyCurated = multinomial ? TLane.Any(_curated[k]) : fixedSources![slot] == WeightIndex.Curated;
                 }
                 _anyCurated[k] = anyCurated;
+                NormalsGenerated += (long)(anyCurated ? spec.K * d : d) * TLane.Width;
                 FillNormals(key0, key1, counter0, round, ((uint)i << 24) | (uint)slot, anyCurated ? spec.K * d : d, _normals.AsSpan(k * stride, stride));
             }
             // Phase 3: the samples.

@@ -1,0 +1,104 @@
+using BenchmarkDotNet.Attributes;
+using Engine.Core.Specs;
+using Engine.Simulation;
+using Engine.Simulation.Lanes;
+
+namespace Engine.Benchmarks;
+
+/// <summary>
+/// The loop's building blocks per lane width, each over 4,096 replicate-operations per
+/// invocation (OperationsPerInvoke), so the reported time is per replicate: per Philox block,
+/// per pair of normals, per curated sample (K = 4, d = 2).
+/// </summary>
+[MemoryDiagnoser]
+[SimpleJob(warmupCount: 3, iterationCount: 8)]
+public class BuildingBlockBenchmarks
+{
+    private const int Operations = 4096;
+
+    [ParamsSource(nameof(WidthNames))]
+    public string Width { get; set; } = "256";
+
+    public static IEnumerable<string> WidthNames => Widths.All;
+
+    [Benchmark(OperationsPerInvoke = Operations)]
+    public double PhiloxBlock() => Widths.Run(Width, new PhiloxBody());
+
+    [Benchmark(OperationsPerInvoke = Operations)]
+    public double NormalPair() => Widths.Run(Width, new NormalBody());
+
+    [Benchmark(OperationsPerInvoke = Operations)]
+    public double CuratedSample() => Widths.Run(Width, new CurationBody());
+
+    private readonly struct PhiloxBody : Widths.IBody
+    {
+        public double Run<T>() where T : struct, ILane<T>
+        {
+            var sum = T.Broadcast(0);
+            for (int b = 0; b < Operations / T.Width; b++)
+            {
+                var (u0, u1) = T.Uniforms(1, 0, (uint)(b * T.Width), 3, 5, 1);
+                sum += u0 + u1;
+            }
+            return T.Element(sum, 0);
+        }
+    }
+
+    private readonly struct NormalBody : Widths.IBody
+    {
+        public double Run<T>() where T : struct, ILane<T>
+        {
+            var sum = T.Broadcast(0);
+            for (int b = 0; b < Operations / T.Width; b++)
+            {
+                var (u0, u1) = T.Uniforms(1, 0, (uint)(b * T.Width), 3, 5, 1);
+                var (z0, z1) = Lane.BoxMuller(u0, u1);
+                sum += z0 + z1;
+            }
+            return T.Element(sum, 0);
+        }
+    }
+
+    /// <summary>One curated sample: 4 candidates from N(mu, L L^T) with their 8 normals, quadratic rewards, the softmax choice.</summary>
+    private readonly struct CurationBody : Widths.IBody
+    {
+        private static readonly ModelSpec Model = SpecLoader.LoadFile(Program.CanonicalSpecPath()).Models[0];
+
+        public double Run<T>() where T : struct, ILane<T>
+        {
+            Span<T> normals = new T[8];
+            Span<T> candidates = new T[8];
+            Span<T> rewards = new T[4];
+            Span<T> picks = new T[4];
+            var l00 = T.Broadcast(1.1);
+            var l10 = T.Broadcast(0.2);
+            var l11 = T.Broadcast(0.9);
+            var mean0 = T.Broadcast(-0.4);
+            var mean1 = T.Broadcast(0.1);
+            var sum = T.Broadcast(0);
+            for (int b = 0; b < Operations / T.Width; b++)
+            {
+                var (uChoice, _) = T.Uniforms(1, 0, (uint)(b * T.Width), 3, 5, 0);
+                for (int p = 0; p < 4; p++)
+                {
+                    var (u0, u1) = T.Uniforms(1, 0, (uint)(b * T.Width), 3, 5, (uint)(p + 1));
+                    (normals[2 * p], normals[2 * p + 1]) = Lane.BoxMuller(u0, u1);
+                }
+                for (int c = 0; c < 4; c++)
+                {
+                    candidates[2 * c] = mean0 + l00 * normals[2 * c];
+                    candidates[2 * c + 1] = mean1 + l10 * normals[2 * c] + l11 * normals[2 * c + 1];
+                    rewards[c] = Rewards.Evaluate<T>(Model, candidates.Slice(2 * c, 2));
+                }
+                Curation.ChoiceMasks<T>(rewards, uChoice, picks);
+                var chosen = candidates[0];
+                for (int c = 1; c < 4; c++)
+                {
+                    chosen = T.Select(picks[c], candidates[2 * c], chosen);
+                }
+                sum += chosen;
+            }
+            return T.Element(sum, 0);
+        }
+    }
+}

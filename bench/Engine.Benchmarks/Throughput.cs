@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Runtime.Intrinsics;
+using Engine.Core.Specs;
+using Engine.Simulation;
+using Engine.Simulation.Lanes;
+
+namespace Engine.Benchmarks;
+
+/// <summary>
+/// The canonical run (bench/canonical.toml) end to end on all cores, per SIMD width, against the
+/// physical limit: the fastest rate at which this machine generates the standard normals the
+/// loop draws (Philox + Box-Muller, all cores, written to nowhere). Prints markdown for RESULTS.md.
+/// </summary>
+internal static class Throughput
+{
+    public static void Run(string[] args)
+    {
+        long replicates = args.Length > 1 ? long.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 8192;
+        var spec = SpecLoader.LoadFile(Program.CanonicalSpecPath()) with { Replicates = replicates };
+        int threads = Environment.ProcessorCount;
+        Console.WriteLine($"machine: {CpuName()}, {threads} logical cores, .NET {Environment.Version}, " +
+            $"Vector512 {(Vector512.IsHardwareAccelerated ? "accelerated" : "not accelerated")}, Vector256 {(Vector256.IsHardwareAccelerated ? "accelerated" : "not accelerated")}");
+        double needed = 0;
+        foreach (var model in spec.Models)
+        {
+            int extra = model.IsInfiniteK || model.K <= 1 ? 0 : model.K - 1;
+            needed += model.N * spec.Dimension * (1 + model.Weights[WeightIndex.Curated] * extra);
+        }
+        Console.WriteLine($"canonical run: {replicates} replicates x {spec.Rounds} rounds, 2 models, n = 64, K = 4; the model consumes {needed:F1} normals per replicate-round on average");
+        Console.WriteLine();
+        Console.WriteLine("| width | raw normals/s (all cores) | loop replicate-rounds/s | normals generated per replicate-round | loop normals/s | loop / raw |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: |");
+        double bestRaw = 0;
+        var rows = new List<(string Width, double Raw, double Rate, double PerRound)>();
+        foreach (var width in Widths.All)
+        {
+            if (width == "512" && !Vector512.IsHardwareAccelerated)
+            {
+                continue;
+            }
+            double raw = Widths.Run(width, new RawNormals(threads));
+            bestRaw = Math.Max(bestRaw, raw);
+            double perRound = Widths.Run(width, new CountNormals(spec));
+            var options = new RunOptions { Threads = threads, Backend = width == "scalar" ? Backends.Reference : Backends.Cpu, Simd = width == "scalar" ? SimdWidths.Auto : width };
+            SimulationRunner.Run(spec with { Replicates = 512 }, options); // warm-up: JIT tiers
+            var clock = Stopwatch.StartNew();
+            SimulationRunner.Run(spec, options);
+            double rate = replicates * (double)spec.Rounds / clock.Elapsed.TotalSeconds;
+            rows.Add((width, raw, rate, perRound));
+        }
+        foreach (var (width, raw, rate, perRound) in rows)
+        {
+            Console.WriteLine($"| {width} | {raw:G4} | {rate:G4} | {perRound:F1} | {rate * perRound:G4} | {rate * perRound / bestRaw:P0} |");
+        }
+        Console.WriteLine();
+        Console.WriteLine($"physical limit (fastest raw generator): {bestRaw:G4} normals/s");
+        Console.WriteLine();
+        Agreement(spec);
+    }
+
+    /// <summary>Every accelerated width against the scalar reference, replicate by replicate (the tests do this where they run; this checks hardware the CI lacks).</summary>
+    private static void Agreement(SimulationSpec spec)
+    {
+        const long count = 200;
+        var check = spec with { Rounds = 60, BurnIn = 20 };
+        var (reference, _) = SimulationRunner.PerReplicate(check, "scalar", count);
+        foreach (var width in Widths.All.Skip(1))
+        {
+            var (values, _) = SimulationRunner.PerReplicate(check, width, count);
+            double worst = 0;
+            int beyond = 0;
+            for (int k = 0; k < values.Length; k++)
+            {
+                double difference = Math.Abs(values[k] - reference[k]) / Math.Max(1, Math.Abs(reference[k]));
+                worst = Math.Max(worst, difference);
+                beyond += difference > 1e-9 ? 1 : 0;
+            }
+            Console.WriteLine($"agreement {width,-6} vs scalar over {count} replicates: largest relative difference {worst:E2}, {beyond} values beyond 1e-9");
+        }
+    }
+
+    private static string CpuName()
+    {
+        try
+        {
+            var line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
+            return line?.Split(':', 2)[1].Trim() ?? "unknown CPU";
+        }
+        catch (IOException)
+        {
+            return "unknown CPU";
+        }
+    }
+
+    /// <summary>Philox blocks turned into normal pairs on every core for about a second, summed so nothing is optimised away.</summary>
+    private readonly struct RawNormals(int threads) : Widths.IBody
+    {
+        public double Run<T>() where T : struct, ILane<T>
+        {
+            const int chunk = 1 << 14, chunks = 256;
+            // Warm-up: enough calls for tiered compilation to reach its optimised code, as the loop's methods do.
+            for (int w = 0; w < 200; w++)
+            {
+                Generate<T>(chunk, 0);
+            }
+            Thread.Sleep(200);
+            var clock = Stopwatch.StartNew();
+            var sums = new double[threads];
+            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+            {
+                for (int c = 0; c < chunks; c++)
+                {
+                    sums[t] += Generate<T>(chunk, (uint)(t * chunks + c));
+                }
+            });
+            return 2.0 * chunk * chunks * threads / clock.Elapsed.TotalSeconds + 0 * sums.Sum();
+        }
+
+        private static double Generate<T>(int pairs, uint stream) where T : struct, ILane<T>
+        {
+            var sum = T.Broadcast(0);
+            for (int b = 0; b < pairs / T.Width; b++)
+            {
+                var (u0, u1) = T.Uniforms(stream, 0, (uint)(b * T.Width), 1, 2, 3);
+                var (z0, z1) = Lane.BoxMuller(u0, u1);
+                sum += z0 + z1;
+            }
+            return T.Element(sum, 0);
+        }
+    }
+
+    /// <summary>Normals the loop generates per replicate-round at this width (lanes in lockstep draw candidates for every lane).</summary>
+    private readonly struct CountNormals(SimulationSpec spec) : Widths.IBody
+    {
+        public double Run<T>() where T : struct, ILane<T>
+        {
+            var sample = spec with { Rounds = 20, BurnIn = 0 };
+            var loop = new LaneLoop<T>(sample);
+            var stationary = new T[spec.ModelCount * spec.ModelCount];
+            const int replicates = 256;
+            for (int group = 0; group < replicates; group += T.Width)
+            {
+                loop.Run(group, Span<T>.Empty, stationary);
+            }
+            return loop.NormalsGenerated / (double)(replicates * sample.Rounds);
+        }
+    }
+}
