@@ -68,6 +68,12 @@ internal static class CommandLine
         DefaultValueFactory = _ => Engine.Simulation.SimdWidths.Auto,
     };
 
+    public static Option<string> PrecisionOption() => new("--precision")
+    {
+        Description = "double (default) or single: float lanes of the cpu backend, about twice the throughput; accuracy in bench/RESULTS.md.",
+        DefaultValueFactory = _ => "double",
+    };
+
     public static SimulationSpec ApplyOverrides(SimulationSpec spec, long? replicates, long? seed)
     {
         if (replicates is { } r)

@@ -19,15 +19,16 @@ internal static class ReproduceCommand
         var threads = CommandLine.ThreadsOption();
         var backend = CommandLine.BackendOption();
         var simd = CommandLine.SimdOption();
+        var precision = CommandLine.PrecisionOption();
         var output = new Option<string>("--out", "-o") { Description = "Folder for fig3.csv and the spec used.", DefaultValueFactory = _ => "loopsim-out/fig3" };
         var fig3 = new Command("fig3", "The coupling sweep of MODEL.md section 6: self- and cross-influence of curating theta, for n = 4, 12, 64.")
         {
-            quick, replicates, threads, backend, simd, output,
+            quick, replicates, threads, backend, simd, precision, output,
         };
         fig3.SetAction(parsed => CommandLine.Guard(() => RunFig3(
             parsed.GetValue(quick) ? Fig3.Quick : Fig3.Full,
             parsed.GetValue(replicates),
-            new RunOptions { Threads = parsed.GetValue(threads), Backend = parsed.GetValue(backend)!, Simd = parsed.GetValue(simd)! },
+            new RunOptions { Threads = parsed.GetValue(threads), Backend = parsed.GetValue(backend)!, Simd = parsed.GetValue(simd)!, Precision = parsed.GetValue(precision)! },
             new OutputFolder(parsed.GetValue(output)!))));
         return new Command("reproduce", "Reproduce a worked example.") { fig3 };
     }

@@ -16,16 +16,17 @@ internal static class RunCommand
         var threads = CommandLine.ThreadsOption();
         var backend = CommandLine.BackendOption();
         var simd = CommandLine.SimdOption();
+        var precision = CommandLine.PrecisionOption();
         var output = new Option<string>("--out", "-o") { Description = "Folder for summary.json and trajectory.csv.", DefaultValueFactory = _ => "loopsim-out" };
         var command = new Command("run", "Run the replicates of a spec; print the stationary alignment and influence with 95% intervals.")
         {
-            spec, replicates, seed, threads, backend, simd, output,
+            spec, replicates, seed, threads, backend, simd, precision, output,
         };
         command.SetAction(parsed => CommandLine.Guard(() =>
         {
             var loaded = CommandLine.ApplyOverrides(SpecLoader.LoadFile(parsed.GetValue(spec)!), parsed.GetValue(replicates), parsed.GetValue(seed));
             var folder = new OutputFolder(parsed.GetValue(output)!);
-            var options = new RunOptions { Threads = parsed.GetValue(threads), Backend = parsed.GetValue(backend)!, Simd = parsed.GetValue(simd)! };
+            var options = new RunOptions { Threads = parsed.GetValue(threads), Backend = parsed.GetValue(backend)!, Simd = parsed.GetValue(simd)!, Precision = parsed.GetValue(precision)! };
             SimulationResult result;
             using (var progress = new ProgressLine("replicates", loaded.Replicates))
             {

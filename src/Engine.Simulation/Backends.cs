@@ -21,6 +21,9 @@ public static class Backends
 /// </summary>
 public static class SimdWidths
 {
+    /// <summary>The --precision values: double (every backend) or single (cpu backend, 256-bit float lanes).</summary>
+    public static readonly string[] Precisions = ["double", "single"];
+
     public const string Auto = "auto";
     public const string EnvironmentVariable = "LOOPSIM_SIMD";
     public static readonly string[] Names = [Auto, "512", "256x2", "256", "128", "scalar"];

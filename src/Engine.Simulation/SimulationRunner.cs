@@ -13,6 +13,8 @@ public sealed record RunOptions
     public string Backend { get; init; } = Backends.Cpu;
     /// <summary>SIMD width of the cpu backend (see <see cref="SimdWidths"/>).</summary>
     public string Simd { get; init; } = SimdWidths.Auto;
+    /// <summary>double, or single: float lanes (cpu backend only; accuracy in bench/RESULTS.md).</summary>
+    public string Precision { get; init; } = "double";
 }
 
 /// <summary>
@@ -34,10 +36,20 @@ public static class SimulationRunner
         {
             throw SpecException.Invalid("--threads", options.Threads, "an integer >= 1");
         }
-        string width = options.Backend == Backends.Reference ? "scalar" : SimdWidths.Resolve(options.Simd);
+        if (Array.IndexOf(SimdWidths.Precisions, options.Precision) < 0)
+        {
+            throw SpecException.Invalid("--precision", options.Precision, "one of double, single");
+        }
+        if (options.Precision == "single" && options.Backend == Backends.Reference)
+        {
+            throw SpecException.Invalid("--precision", options.Precision, "single precision needs --backend cpu (the reference is double)");
+        }
+        string width = options.Precision == "single" ? "single256"
+            : options.Backend == Backends.Reference ? "scalar" : SimdWidths.Resolve(options.Simd);
         Action<SimulationSpec, SimulationSpec[], long, BlockStatistics> runBlock = width switch
         {
             "512" => RunBlock<Vector512Lane>,
+            "single256" => RunBlock<Vector256SingleLane>,
             "256x2" => RunBlock<Vector256x2Lane>,
             "256" => RunBlock<Vector256Lane>,
             "128" => RunBlock<Vector128Lane>,
@@ -69,7 +81,7 @@ public static class SimulationRunner
             }
             progress?.Report(done);
         }
-        return total.ToResult(spec, options.Backend);
+        return total.ToResult(spec, options.Precision == "single" ? options.Backend + "-single" : options.Backend);
     }
 
     /// <summary>
@@ -81,6 +93,7 @@ public static class SimulationRunner
         return width switch
         {
             "512" => PerReplicate<Vector512Lane>(spec, count),
+            "single256" => PerReplicate<Vector256SingleLane>(spec, count),
             "256x2" => PerReplicate<Vector256x2Lane>(spec, count),
             "256" => PerReplicate<Vector256Lane>(spec, count),
             "128" => PerReplicate<Vector128Lane>(spec, count),

@@ -36,10 +36,6 @@ public interface ILane<T> where T : struct, ILane<T>
     static abstract T Round(T a);
     /// <summary>a x b + c, fused where the processor can (used only inside <see cref="LaneMath"/>'s polynomials).</summary>
     static abstract T MultiplyAdd(T a, T b, T c);
-    /// <summary>x = mantissa x 2^exponent with the mantissa in [1, 2), for positive normal x.</summary>
-    static abstract (T Mantissa, T Exponent) SplitExponent(T x);
-    /// <summary>x x 2^k for integer-valued k with k + 1023 in [1, 2046].</summary>
-    static abstract T ScaleByPowerOfTwo(T x, T k);
 
     static abstract T LessThan(T a, T b);
     static abstract T Equal(T a, T b);

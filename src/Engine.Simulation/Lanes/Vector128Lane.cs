@@ -26,30 +26,13 @@ public readonly struct Vector128Lane(Vector128<double> value) : ILane<Vector128L
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane operator *(Vector128Lane a, Vector128Lane b) => new(a.Value * b.Value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane operator /(Vector128Lane a, Vector128Lane b) => new(a.Value / b.Value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane Sqrt(Vector128Lane a) => new(Vector128.Sqrt(a.Value));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane Exp(Vector128Lane a) => LaneMath.Exp(a);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane Log(Vector128Lane a) => LaneMath.Log(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane Exp(Vector128Lane a) => new(Vector128.Exp(a.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane Log(Vector128Lane a) => new(Vector128.Log(a.Value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static (Vector128Lane Sin, Vector128Lane Cos) SinCosTwoPi(Vector128Lane u) => LaneMath.SinCosTwoPi(u);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane Round(Vector128Lane a) => new(Vector128.Round(a.Value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane MultiplyAdd(Vector128Lane a, Vector128Lane b, Vector128Lane c) => new(Vector128.FusedMultiplyAdd(a.Value, b.Value, c.Value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane Equal(Vector128Lane a, Vector128Lane b) => new(Vector128.Equals(a.Value, b.Value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane Or(Vector128Lane a, Vector128Lane b) => new(a.Value | b.Value);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static (Vector128Lane Mantissa, Vector128Lane Exponent) SplitExponent(Vector128Lane x)
-    {
-        var bits = x.Value.AsUInt64();
-        var mantissa = ((bits & Vector128.Create(0x000F_FFFF_FFFF_FFFFUL)) | Vector128.Create(0x3FF0_0000_0000_0000UL)).AsDouble();
-        var biased = (Vector128.ShiftRightLogical(bits, 52) | ExponentBits).AsDouble() - TwoTo52;
-        return (new(mantissa), new(biased - Vector128.Create(1023.0)));
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128Lane ScaleByPowerOfTwo(Vector128Lane x, Vector128Lane k)
-    {
-        // k + 1023 + 2^52 holds the biased exponent in its low bits; shifting by 52 makes it a power of two.
-        var biased = (k.Value + Vector128.Create(1023.0) + TwoTo52).AsUInt64();
-        return new(x.Value * Vector128.ShiftLeft(biased, 52).AsDouble());
-    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane Max(Vector128Lane a, Vector128Lane b) => new(Vector128.Max(a.Value, b.Value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane Abs(Vector128Lane a) => new(Vector128.Abs(a.Value));
@@ -78,12 +61,29 @@ public readonly struct Vector128Lane(Vector128<double> value) : ILane<Vector128L
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static (Vector128Lane U0, Vector128Lane U1) Uniforms(uint key0, uint key1, uint counter0, uint counter1, uint counter2, uint counter3)
+    public static (Vector128Lane U0, Vector128Lane U1) Uniforms(uint key0, uint key1, uint counter0, uint counter1, uint counter2, uint counter3) =>
+        Philox(key0, key1, Vector128.Create((ulong)counter0) + LaneIndex, Vector128.Create((ulong)counter1), Vector128.Create((ulong)counter2), Vector128.Create((ulong)counter3));
+
+    public static (Vector128Lane U0, Vector128Lane U1) UniformsPerLane(uint key0, uint key1, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3) =>
+        Philox(key0, key1, Widen(counter0), Vector128.Create((ulong)counter1), Widen(counter2), Vector128.Create((ulong)counter3));
+
+    internal static Vector128<ulong> Widen(ReadOnlySpan<uint> values)
     {
-        var c0 = Vector128.Create((ulong)counter0) + LaneIndex;
-        var c1 = Vector128.Create((ulong)counter1);
-        var c2 = Vector128.Create((ulong)counter2);
-        var c3 = Vector128.Create((ulong)counter3);
+        Span<ulong> wide = stackalloc ulong[2];
+        for (int lane = 0; lane < 2; lane++)
+        {
+            wide[lane] = values[lane];
+        }
+        return Vector128.Create<ulong>(wide);
+    }
+
+    public static Vector128Lane FromElements(ReadOnlySpan<double> values) => new(Vector128.Create(values[..2]));
+    public static Vector128Lane WithElement(Vector128Lane value, int lane, double element) => new(value.Value.WithElement(lane, element));
+
+    /// <summary>Philox4x32-10 with each 64-bit lane holding one 32-bit counter word, then the two 53-bit uniforms.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector128Lane U0, Vector128Lane U1) Philox(uint key0, uint key1, Vector128<ulong> c0, Vector128<ulong> c1, Vector128<ulong> c2, Vector128<ulong> c3)
+    {
         var m0 = Vector128.Create(0xD2511F53UL);
         var m1 = Vector128.Create(0xCD9E8D57UL);
         uint k0 = key0, k1 = key1;

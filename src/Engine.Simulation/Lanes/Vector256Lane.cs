@@ -26,30 +26,13 @@ public readonly struct Vector256Lane(Vector256<double> value) : ILane<Vector256L
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane operator *(Vector256Lane a, Vector256Lane b) => new(a.Value * b.Value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane operator /(Vector256Lane a, Vector256Lane b) => new(a.Value / b.Value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Sqrt(Vector256Lane a) => new(Vector256.Sqrt(a.Value));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Exp(Vector256Lane a) => LaneMath.Exp(a);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Log(Vector256Lane a) => LaneMath.Log(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Exp(Vector256Lane a) => new(Vector256.Exp(a.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Log(Vector256Lane a) => new(Vector256.Log(a.Value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static (Vector256Lane Sin, Vector256Lane Cos) SinCosTwoPi(Vector256Lane u) => LaneMath.SinCosTwoPi(u);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Round(Vector256Lane a) => new(Vector256.Round(a.Value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane MultiplyAdd(Vector256Lane a, Vector256Lane b, Vector256Lane c) => new(Vector256.FusedMultiplyAdd(a.Value, b.Value, c.Value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Equal(Vector256Lane a, Vector256Lane b) => new(Vector256.Equals(a.Value, b.Value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Or(Vector256Lane a, Vector256Lane b) => new(a.Value | b.Value);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static (Vector256Lane Mantissa, Vector256Lane Exponent) SplitExponent(Vector256Lane x)
-    {
-        var bits = x.Value.AsUInt64();
-        var mantissa = ((bits & Vector256.Create(0x000F_FFFF_FFFF_FFFFUL)) | Vector256.Create(0x3FF0_0000_0000_0000UL)).AsDouble();
-        var biased = (Vector256.ShiftRightLogical(bits, 52) | ExponentBits).AsDouble() - TwoTo52;
-        return (new(mantissa), new(biased - Vector256.Create(1023.0)));
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256Lane ScaleByPowerOfTwo(Vector256Lane x, Vector256Lane k)
-    {
-        // k + 1023 + 2^52 holds the biased exponent in its low bits; shifting by 52 makes it a power of two.
-        var biased = (k.Value + Vector256.Create(1023.0) + TwoTo52).AsUInt64();
-        return new(x.Value * Vector256.ShiftLeft(biased, 52).AsDouble());
-    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Max(Vector256Lane a, Vector256Lane b) => new(Vector256.Max(a.Value, b.Value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Abs(Vector256Lane a) => new(Vector256.Abs(a.Value));
@@ -78,12 +61,29 @@ public readonly struct Vector256Lane(Vector256<double> value) : ILane<Vector256L
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static (Vector256Lane U0, Vector256Lane U1) Uniforms(uint key0, uint key1, uint counter0, uint counter1, uint counter2, uint counter3)
+    public static (Vector256Lane U0, Vector256Lane U1) Uniforms(uint key0, uint key1, uint counter0, uint counter1, uint counter2, uint counter3) =>
+        Philox(key0, key1, Vector256.Create((ulong)counter0) + LaneIndex, Vector256.Create((ulong)counter1), Vector256.Create((ulong)counter2), Vector256.Create((ulong)counter3));
+
+    public static (Vector256Lane U0, Vector256Lane U1) UniformsPerLane(uint key0, uint key1, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3) =>
+        Philox(key0, key1, Widen(counter0), Vector256.Create((ulong)counter1), Widen(counter2), Vector256.Create((ulong)counter3));
+
+    internal static Vector256<ulong> Widen(ReadOnlySpan<uint> values)
     {
-        var c0 = Vector256.Create((ulong)counter0) + LaneIndex;
-        var c1 = Vector256.Create((ulong)counter1);
-        var c2 = Vector256.Create((ulong)counter2);
-        var c3 = Vector256.Create((ulong)counter3);
+        Span<ulong> wide = stackalloc ulong[4];
+        for (int lane = 0; lane < 4; lane++)
+        {
+            wide[lane] = values[lane];
+        }
+        return Vector256.Create<ulong>(wide);
+    }
+
+    public static Vector256Lane FromElements(ReadOnlySpan<double> values) => new(Vector256.Create(values[..4]));
+    public static Vector256Lane WithElement(Vector256Lane value, int lane, double element) => new(value.Value.WithElement(lane, element));
+
+    /// <summary>Philox4x32-10 with each 64-bit lane holding one 32-bit counter word, then the two 53-bit uniforms.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256Lane U0, Vector256Lane U1) Philox(uint key0, uint key1, Vector256<ulong> c0, Vector256<ulong> c1, Vector256<ulong> c2, Vector256<ulong> c3)
+    {
         var m0 = Vector256.Create(0xD2511F53UL);
         var m1 = Vector256.Create(0xCD9E8D57UL);
         uint k0 = key0, k1 = key1;

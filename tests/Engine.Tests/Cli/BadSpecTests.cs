@@ -68,6 +68,8 @@ public class BadSpecTests
     [InlineData("--threads", "0", "--threads = 0")]
     [InlineData("--backend", "quantum", "--backend = \"quantum\"")]
     [InlineData("--threads", "two", "two")]
+    [InlineData("--simd", "1024", "--simd = \"1024\"")]
+    [InlineData("--precision", "half", "--precision = \"half\"")]
     public void BadFlagGivesOneLineAndExitTwo(string flag, string value, string expected)
     {
         string folder = Loopsim.TemporaryFolder();
@@ -78,6 +80,17 @@ public class BadSpecTests
         Assert.Single(outcome.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains(expected, outcome.StandardError, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(folder, "out")));
+    }
+
+    [Fact]
+    public void SinglePrecisionOnTheReferenceBackendIsAUserError()
+    {
+        string folder = Loopsim.TemporaryFolder();
+        string specPath = Path.Combine(folder, "good.toml");
+        File.WriteAllText(specPath, SpecText.Pair);
+        var outcome = Loopsim.Run("run", specPath, "--backend", "reference", "--precision", "single", "--out", Path.Combine(folder, "out"));
+        Assert.Equal(2, outcome.ExitCode);
+        Assert.Contains("--precision = \"single\"", outcome.StandardError, StringComparison.Ordinal);
     }
 
     [Fact]

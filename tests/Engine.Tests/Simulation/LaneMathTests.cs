@@ -21,7 +21,10 @@ public class LaneMathTests
     [Fact]
     public void ScalarLanePolynomialsMatchMath() => Check<ScalarLane>(polynomialsOnly: true);
 
-    private static void Check<T>(bool polynomialsOnly = false) where T : struct, ILane<T>
+    [Fact]
+    public void SinglePrecisionIsFloatAccurate() => Check<Vector256SingleLane>(tolerance: 1e-6);
+
+    private static void Check<T>(bool polynomialsOnly = false, double tolerance = 1e-15) where T : struct, ILane<T>
     {
         var stream = new ReplicateStream(3, 0);
         double worstLog = 0, worstExp = 0, worstSinCos = 0;
@@ -31,9 +34,16 @@ public class LaneMathTests
             // log of 1 - u in (0, 1] (Box-Muller), also near 1 and near 2^-53; exp of rewards below 0.
             double logArgument = 1 - u * Math.Pow(2, -60 * v);
             double expArgument = -800 * v * v + 5 * (u - 0.5);
+            if (tolerance > 1e-9)
+            {
+                // Float: log arguments at float resolution, exp arguments where float exp is normal.
+                logArgument = (float)Math.Max(logArgument, 1e-6);
+                expArgument = (float)Math.Max(expArgument, -80);
+                u = (float)u;
+            }
             var logInput = T.Broadcast(logArgument);
-            var log = polynomialsOnly ? LaneMath.Log(logInput) : T.Log(logInput);
-            var exp = polynomialsOnly ? LaneMath.Exp(T.Broadcast(expArgument)) : T.Exp(T.Broadcast(expArgument));
+            var log = T.Log(logInput);
+            var exp = T.Exp(T.Broadcast(expArgument));
             var (sin, cos) = polynomialsOnly ? LaneMath.SinCosTwoPi(T.Broadcast(u)) : T.SinCosTwoPi(T.Broadcast(u));
             for (int lane = 0; lane < T.Width; lane++)
             {
@@ -47,8 +57,8 @@ public class LaneMathTests
             }
         }
         // A few ulp: far inside the 1e-9 to which backends must agree.
-        Assert.True(worstLog < 1e-15, $"log relative error {worstLog}");
-        Assert.True(worstExp < 1e-14, $"exp relative error {worstExp}");
-        Assert.True(worstSinCos < 1e-15, $"sin/cos absolute error {worstSinCos}");
+        Assert.True(worstLog < tolerance, $"log relative error {worstLog}");
+        Assert.True(worstExp < 10 * tolerance, $"exp relative error {worstExp}");
+        Assert.True(worstSinCos < tolerance, $"sin/cos absolute error {worstSinCos}");
     }
 }

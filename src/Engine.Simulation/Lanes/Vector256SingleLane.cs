@@ -1,0 +1,104 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Engine.Simulation.Lanes;
+
+/// <summary>
+/// Single precision (--precision single): 8 replicates in a Vector256&lt;float&gt;, all arithmetic in
+/// float. The random stream is the double one at float resolution: each uniform is the top 24
+/// bits of the same Philox word (so it equals the double uniform rounded down to a multiple of
+/// 2^-24), and normals are therefore truncated at sqrt(2 ln 2^24) = 5.77 sigma (probability 8e-9).
+/// Accuracy is stated in bench/RESULTS.md and checked in the tests.
+/// </summary>
+public readonly struct Vector256SingleLane(Vector256<float> value) : ILane<Vector256SingleLane>
+{
+    public readonly Vector256<float> Value = value;
+
+    private static readonly Vector256<uint> LaneIndex = Vector256.Create(0u, 1, 2, 3, 4, 5, 6, 7);
+
+    public static int Width => 8;
+    public static string Name => "single256";
+    public static bool IsHardwareAccelerated => Vector256.IsHardwareAccelerated;
+    public static Vector256SingleLane AllTrue => new(Vector256<float>.AllBitsSet);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256SingleLane Broadcast(double value) => new(Vector256.Create((float)value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256SingleLane operator +(Vector256SingleLane a, Vector256SingleLane b) => new(a.Value + b.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256SingleLane operator -(Vector256SingleLane a, Vector256SingleLane b) => new(a.Value - b.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256SingleLane operator *(Vector256SingleLane a, Vector256SingleLane b) => new(a.Value * b.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256SingleLane operator /(Vector256SingleLane a, Vector256SingleLane b) => new(a.Value / b.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256SingleLane Sqrt(Vector256SingleLane a) => new(Vector256.Sqrt(a.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256SingleLane Exp(Vector256SingleLane a) => new(Vector256.Exp(a.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256SingleLane Log(Vector256SingleLane a) => new(Vector256.Log(a.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static (Vector256SingleLane Sin, Vector256SingleLane Cos) SinCosTwoPi(Vector256SingleLane u) => LaneMath.SinCosTwoPi(u);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256SingleLane Max(Vector256SingleLane a, Vector256SingleLane b) => new(Vector256.Max(a.Value, b.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256SingleLane Abs(Vector256SingleLane a) => new(Vector256.Abs(a.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256SingleLane Round(Vector256SingleLane a) => new(Vector256.Round(a.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256SingleLane MultiplyAdd(Vector256SingleLane a, Vector256SingleLane b, Vector256SingleLane c) => new(Vector256.FusedMultiplyAdd(a.Value, b.Value, c.Value));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256SingleLane LessThan(Vector256SingleLane a, Vector256SingleLane b) => new(Vector256.LessThan(a.Value, b.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256SingleLane GreaterThan(Vector256SingleLane a, Vector256SingleLane b) => new(Vector256.GreaterThan(a.Value, b.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256SingleLane Equal(Vector256SingleLane a, Vector256SingleLane b) => new(Vector256.Equals(a.Value, b.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256SingleLane IsFinite(Vector256SingleLane a) => new(Vector256.Equals(a.Value - a.Value, Vector256<float>.Zero));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256SingleLane And(Vector256SingleLane a, Vector256SingleLane b) => new(a.Value & b.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256SingleLane Or(Vector256SingleLane a, Vector256SingleLane b) => new(a.Value | b.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256SingleLane AndNot(Vector256SingleLane a, Vector256SingleLane notB) => new(Vector256.AndNot(a.Value, notB.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256SingleLane Select(Vector256SingleLane mask, Vector256SingleLane whenTrue, Vector256SingleLane whenFalse) => new(Vector256.ConditionalSelect(mask.Value, whenTrue.Value, whenFalse.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool Any(Vector256SingleLane mask) => Vector256.ExtractMostSignificantBits(mask.Value) != 0;
+
+    /// <summary>Element of a lane; masks (all bits set) come back as a double with bits set too.</summary>
+    public static double Element(Vector256SingleLane value, int lane)
+    {
+        float element = value.Value.GetElement(lane);
+        return BitConverter.SingleToInt32Bits(element) == -1 ? BitConverter.Int64BitsToDouble(-1) : element;
+    }
+
+    /// <summary>High 32 bits of the 32 x 32 products of eight lanes: even lanes and odd lanes by vpmuludq, then blended.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<uint> MultiplyHigh(Vector256<uint> a, uint b)
+    {
+        var multiplier = Vector256.Create(b);
+        Vector256<ulong> even, odd;
+        if (Avx2.IsSupported)
+        {
+            even = Avx2.Multiply(a, multiplier);
+            odd = Avx2.Multiply(Vector256.ShiftRightLogical(a.AsUInt64(), 32).AsUInt32(), multiplier);
+        }
+        else
+        {
+            even = (a.AsUInt64() & Vector256.Create(0xFFFF_FFFFUL)) * Vector256.Create((ulong)b);
+            odd = Vector256.ShiftRightLogical(a.AsUInt64(), 32) * Vector256.Create((ulong)b);
+        }
+        var evenHigh = Vector256.ShiftRightLogical(even, 32).AsUInt32();
+        var oddHigh = (odd & Vector256.Create(0xFFFF_FFFF_0000_0000UL)).AsUInt32();
+        return evenHigh | oddHigh;
+    }
+
+    /// <summary>Philox4x32-10 with eight counters in the 32-bit lanes of one register; uniforms from the top 24 bits of words 0 and 2.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector256SingleLane U0, Vector256SingleLane U1) Uniforms(uint key0, uint key1, uint counter0, uint counter1, uint counter2, uint counter3)
+    {
+        var c0 = Vector256.Create(counter0) + LaneIndex;
+        var c1 = Vector256.Create(counter1);
+        var c2 = Vector256.Create(counter2);
+        var c3 = Vector256.Create(counter3);
+        uint k0 = key0, k1 = key1;
+        for (int round = 0; round < 10; round++)
+        {
+            var high0 = MultiplyHigh(c0, 0xD2511F53);
+            var high1 = MultiplyHigh(c2, 0xCD9E8D57);
+            var low0 = c0 * Vector256.Create(0xD2511F53u);
+            var low1 = c2 * Vector256.Create(0xCD9E8D57u);
+            c0 = high1 ^ c1 ^ Vector256.Create(k0);
+            c2 = high0 ^ c3 ^ Vector256.Create(k1);
+            c1 = low1;
+            c3 = low0;
+            k0 += 0x9E3779B9;
+            k1 += 0xBB67AE85;
+        }
+        var scale = Vector256.Create(1f / (1 << 24));
+        var u0 = Vector256.ConvertToSingle(Vector256.ShiftRightLogical(c0, 8).AsInt32()) * scale;
+        var u1 = Vector256.ConvertToSingle(Vector256.ShiftRightLogical(c2, 8).AsInt32()) * scale;
+        return (new(u0), new(u1));
+    }
+}
