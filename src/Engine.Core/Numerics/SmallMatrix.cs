@@ -19,7 +19,19 @@ public static class SmallMatrix
         {
             scale = Math.Max(scale, Math.Abs(a[i * d + i]));
         }
-        double tolerance = 1e-13 * scale;
+        return Factor(a, lower, d, 1e-13 * scale);
+    }
+
+    /// <summary>True when the symmetric matrix is positive definite: every pivot of its Cholesky factorisation is positive.</summary>
+    public static bool IsPositiveDefinite(ReadOnlySpan<double> a, int d)
+    {
+        Span<double> lower = d <= 16 ? stackalloc double[d * d] : new double[d * d];
+        return Factor(a, lower, d, 0) == 0 && double.IsFinite(lower[d * d - 1]);
+    }
+
+    /// <summary>Cholesky with pivots at or below <paramref name="tolerance"/> (or NaN) set to a zero column; returns their count.</summary>
+    private static int Factor(ReadOnlySpan<double> a, Span<double> lower, int d, double tolerance)
+    {
         int zeroPivots = 0;
         lower[..(d * d)].Clear();
         for (int j = 0; j < d; j++)
@@ -49,37 +61,6 @@ public static class SmallMatrix
         return zeroPivots;
     }
 
-    /// <summary>True when the symmetric matrix is positive definite (strict Cholesky succeeds).</summary>
-    public static bool IsPositiveDefinite(ReadOnlySpan<double> a, int d)
-    {
-        Span<double> lower = d <= 16 ? stackalloc double[d * d] : new double[d * d];
-        lower.Clear();
-        for (int j = 0; j < d; j++)
-        {
-            double diagonal = a[j * d + j];
-            for (int k = 0; k < j; k++)
-            {
-                diagonal -= lower[j * d + k] * lower[j * d + k];
-            }
-            if (!(diagonal > 0) || !double.IsFinite(diagonal))
-            {
-                return false;
-            }
-            double pivot = Math.Sqrt(diagonal);
-            lower[j * d + j] = pivot;
-            for (int i = j + 1; i < d; i++)
-            {
-                double sum = a[i * d + j];
-                for (int k = 0; k < j; k++)
-                {
-                    sum -= lower[i * d + k] * lower[j * d + k];
-                }
-                lower[i * d + j] = sum / pivot;
-            }
-        }
-        return true;
-    }
-
     /// <summary>y = L z for a lower-triangular L, plus an offset: one multivariate normal draw.</summary>
     public static void AffineLower(ReadOnlySpan<double> offset, ReadOnlySpan<double> lower, ReadOnlySpan<double> z, Span<double> result, int d)
     {
@@ -91,36 +72,6 @@ public static class SmallMatrix
                 sum += lower[i * d + k] * z[k];
             }
             result[i] = sum;
-        }
-    }
-
-    /// <summary>
-    /// Solves A X = B for a symmetric positive definite A by Cholesky; B has <paramref name="columns"/>
-    /// columns (row-major, d x columns) and is overwritten by X.
-    /// </summary>
-    public static void SolvePositiveDefinite(ReadOnlySpan<double> a, Span<double> b, int d, int columns, Span<double> scratchLower)
-    {
-        CholeskySemiDefinite(a, scratchLower, d);
-        for (int c = 0; c < columns; c++)
-        {
-            for (int i = 0; i < d; i++)
-            {
-                double sum = b[i * columns + c];
-                for (int k = 0; k < i; k++)
-                {
-                    sum -= scratchLower[i * d + k] * b[k * columns + c];
-                }
-                b[i * columns + c] = sum / scratchLower[i * d + i];
-            }
-            for (int i = d - 1; i >= 0; i--)
-            {
-                double sum = b[i * columns + c];
-                for (int k = i + 1; k < d; k++)
-                {
-                    sum -= scratchLower[k * d + i] * b[k * columns + c];
-                }
-                b[i * columns + c] = sum / scratchLower[i * d + i];
-            }
         }
     }
 

@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics.X86;
 
 namespace Engine.Simulation.Lanes;
 
-// Generated from one template (see git history: Lanes/*.cs share every line but the width).
+// Generated from VectorLane.template by generate.py: edit the template, not this file.
 /// <summary>4 replicates in a Vector256&lt;double&gt;.</summary>
 public readonly struct Vector256Lane(Vector256<double> value) : ILane<Vector256Lane>
 {
@@ -104,54 +104,5 @@ public readonly struct Vector256Lane(Vector256<double> value) : ILane<Vector256L
         var bits1 = Vector256.ShiftLeft(c2, 21) ^ Vector256.ShiftRightLogical(c3, 11);
         var scale = Vector256.Create(1.0 / (1UL << 53));
         return (new(ToDouble53(bits0) * scale), new(ToDouble53(bits1) * scale));
-    }
-
-    /// <summary>
-    /// Two groups of four lanes (counter0 .. counter0 + 3 and counter0 + 4 .. counter0 + 7) with their
-    /// Philox rounds interleaved: two independent dependency chains for the core to overlap.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ((Vector256Lane U0, Vector256Lane U1) Low, (Vector256Lane U0, Vector256Lane U1) High) UniformsPair(uint key0, uint key1, uint counter0, uint counter1, uint counter2, uint counter3)
-    {
-        var a0 = Vector256.Create((ulong)counter0) + LaneIndex;
-        var b0 = a0 + Vector256.Create(4UL);
-        var a1 = Vector256.Create((ulong)counter1);
-        var b1 = a1;
-        var a2 = Vector256.Create((ulong)counter2);
-        var b2 = a2;
-        var a3 = Vector256.Create((ulong)counter3);
-        var b3 = a3;
-        var m0 = Vector256.Create(0xD2511F53UL);
-        var m1 = Vector256.Create(0xCD9E8D57UL);
-        uint k0 = key0, k1 = key1;
-        for (int round = 0; round < 10; round++)
-        {
-            var key0Vector = Vector256.Create((ulong)k0);
-            var key1Vector = Vector256.Create((ulong)k1);
-            var pa0 = MultiplyLow32(m0, a0);
-            var pb0 = MultiplyLow32(m0, b0);
-            var pa1 = MultiplyLow32(m1, a2);
-            var pb1 = MultiplyLow32(m1, b2);
-            var na0 = Vector256.ShiftRightLogical(pa1, 32) ^ a1 ^ key0Vector;
-            var nb0 = Vector256.ShiftRightLogical(pb1, 32) ^ b1 ^ key0Vector;
-            var na2 = Vector256.ShiftRightLogical(pa0, 32) ^ a3 ^ key1Vector;
-            var nb2 = Vector256.ShiftRightLogical(pb0, 32) ^ b3 ^ key1Vector;
-            a1 = pa1 & Low32;
-            b1 = pb1 & Low32;
-            a3 = pa0 & Low32;
-            b3 = pb0 & Low32;
-            a0 = na0;
-            b0 = nb0;
-            a2 = na2;
-            b2 = nb2;
-            k0 += 0x9E3779B9;
-            k1 += 0xBB67AE85;
-        }
-        var scale = Vector256.Create(1.0 / (1UL << 53));
-        var low = (new Vector256Lane(ToDouble53(Vector256.ShiftLeft(a0, 21) ^ Vector256.ShiftRightLogical(a1, 11)) * scale),
-                   new Vector256Lane(ToDouble53(Vector256.ShiftLeft(a2, 21) ^ Vector256.ShiftRightLogical(a3, 11)) * scale));
-        var high = (new Vector256Lane(ToDouble53(Vector256.ShiftLeft(b0, 21) ^ Vector256.ShiftRightLogical(b1, 11)) * scale),
-                    new Vector256Lane(ToDouble53(Vector256.ShiftLeft(b2, 21) ^ Vector256.ShiftRightLogical(b3, 11)) * scale));
-        return (low, high);
     }
 }

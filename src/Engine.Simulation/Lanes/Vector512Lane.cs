@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics.X86;
 
 namespace Engine.Simulation.Lanes;
 
-// Generated from one template (see git history: Lanes/*.cs share every line but the width).
+// Generated from VectorLane.template by generate.py: edit the template, not this file.
 /// <summary>8 replicates in a Vector512&lt;double&gt;.</summary>
 public readonly struct Vector512Lane(Vector512<double> value) : ILane<Vector512Lane>
 {

@@ -27,16 +27,18 @@ public class ReadmeTests
         }
     }
 
-    private static string FindReadme()
+    private static string FindReadme() => Path.Combine(RepositoryRoot(), "README.md");
+
+    /// <summary>The folder holding Engine.sln, above the test binaries.</summary>
+    public static string RepositoryRoot()
     {
         for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
         {
-            string candidate = Path.Combine(folder.FullName, "README.md");
-            if (File.Exists(candidate) && File.Exists(Path.Combine(folder.FullName, "Engine.sln")))
+            if (File.Exists(Path.Combine(folder.FullName, "Engine.sln")))
             {
-                return candidate;
+                return folder.FullName;
             }
         }
-        throw new FileNotFoundException("README.md next to Engine.sln");
+        throw new DirectoryNotFoundException("the folder holding Engine.sln");
     }
 }

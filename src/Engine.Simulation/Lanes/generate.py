@@ -1,0 +1,23 @@
+#!/usr/bin/env python3
+"""Writes Vector128Lane.cs, Vector256Lane.cs and Vector512Lane.cs from VectorLane.template.
+
+The three vector lanes differ only in their width (.NET 10 has no public interface over
+Vector128/256/512), so they are generated from one template; tests/Engine.Tests checks that the
+files match it. Edit the template, then run this script from this folder.
+"""
+import pathlib
+
+WIDTHS = {
+    "128": ("2", "0UL, 1UL", "Sse2.IsSupported ? Sse2.Multiply(a.AsUInt32(), b.AsUInt32()) : a * b"),
+    "256": ("4", "0UL, 1UL, 2UL, 3UL", "Avx2.IsSupported ? Avx2.Multiply(a.AsUInt32(), b.AsUInt32()) : a * b"),
+    "512": ("8", "0UL, 1UL, 2UL, 3UL, 4UL, 5UL, 6UL, 7UL", "Avx512F.IsSupported ? Avx512F.Multiply(a.AsUInt32(), b.AsUInt32()) : a * b"),
+}
+
+here = pathlib.Path(__file__).parent
+template = (here / "VectorLane.template").read_text()
+for bits, (width, index, multiply) in WIDTHS.items():
+    text = (template.replace("__B__", bits).replace("__W__", width)
+            .replace("__INDEX__", index).replace("__MUL__", multiply))
+    text = text.replace("/// <summary>" + width + " replicates",
+                        "// Generated from VectorLane.template by generate.py: edit the template, not this file.\n/// <summary>" + width + " replicates", 1)
+    (here / f"Vector{bits}Lane.cs").write_text(text)
