@@ -34,6 +34,10 @@ public interface ILane<T> where T : struct, ILane<T>
     static abstract T Abs(T a);
 
     static abstract T Round(T a);
+    /// <summary>x = mantissa x 2^exponent with the mantissa in [1, 2), for positive normal x.</summary>
+    static abstract (T Mantissa, T Exponent) SplitExponent(T x);
+    /// <summary>x x 2^k for integer-valued k within the exponent range of the lane's numbers.</summary>
+    static abstract T ScaleByPowerOfTwo(T x, T k);
     /// <summary>a x b + c, fused where the processor can (used only inside <see cref="LaneMath"/>'s polynomials).</summary>
     static abstract T MultiplyAdd(T a, T b, T c);
 

@@ -33,6 +33,16 @@ public readonly struct ScalarLane(double value) : ILane<ScalarLane>
     public static ScalarLane Round(ScalarLane a) => new(Math.Round(a.Value));
     public static ScalarLane MultiplyAdd(ScalarLane a, ScalarLane b, ScalarLane c) => new(Math.FusedMultiplyAdd(a.Value, b.Value, c.Value));
 
+    public static (ScalarLane Mantissa, ScalarLane Exponent) SplitExponent(ScalarLane x)
+    {
+        long bits = BitConverter.DoubleToInt64Bits(x.Value);
+        double mantissa = BitConverter.Int64BitsToDouble((bits & 0x000F_FFFF_FFFF_FFFF) | 0x3FF0_0000_0000_0000);
+        return (new(mantissa), new(((bits >> 52) & 0x7FF) - 1023));
+    }
+
+    public static ScalarLane ScaleByPowerOfTwo(ScalarLane x, ScalarLane k) =>
+        new(x.Value * BitConverter.Int64BitsToDouble((long)(k.Value + 1023) << 52));
+
     public static ScalarLane Equal(ScalarLane a, ScalarLane b) => new(a.Value == b.Value ? True : 0);
     public static ScalarLane Or(ScalarLane a, ScalarLane b) => new(IsSet(a) || IsSet(b) ? True : 0);
 

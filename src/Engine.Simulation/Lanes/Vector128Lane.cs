@@ -26,13 +26,30 @@ public readonly struct Vector128Lane(Vector128<double> value) : ILane<Vector128L
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane operator *(Vector128Lane a, Vector128Lane b) => new(a.Value * b.Value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane operator /(Vector128Lane a, Vector128Lane b) => new(a.Value / b.Value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane Sqrt(Vector128Lane a) => new(Vector128.Sqrt(a.Value));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane Exp(Vector128Lane a) => new(Vector128.Exp(a.Value));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane Log(Vector128Lane a) => new(Vector128.Log(a.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane Exp(Vector128Lane a) => LaneMath.Exp(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane Log(Vector128Lane a) => LaneMath.Log(a);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static (Vector128Lane Sin, Vector128Lane Cos) SinCosTwoPi(Vector128Lane u) => LaneMath.SinCosTwoPi(u);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane Round(Vector128Lane a) => new(Vector128.Round(a.Value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane MultiplyAdd(Vector128Lane a, Vector128Lane b, Vector128Lane c) => new(Vector128.FusedMultiplyAdd(a.Value, b.Value, c.Value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane Equal(Vector128Lane a, Vector128Lane b) => new(Vector128.Equals(a.Value, b.Value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane Or(Vector128Lane a, Vector128Lane b) => new(a.Value | b.Value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector128Lane Mantissa, Vector128Lane Exponent) SplitExponent(Vector128Lane x)
+    {
+        var bits = x.Value.AsUInt64();
+        var mantissa = ((bits & Vector128.Create(0x000F_FFFF_FFFF_FFFFUL)) | Vector128.Create(0x3FF0_0000_0000_0000UL)).AsDouble();
+        var biased = (Vector128.ShiftRightLogical(bits, 52) | ExponentBits).AsDouble() - TwoTo52;
+        return (new(mantissa), new(biased - Vector128.Create(1023.0)));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128Lane ScaleByPowerOfTwo(Vector128Lane x, Vector128Lane k)
+    {
+        // k + 1023 + 2^52 holds the biased exponent in its low bits; shifting by 52 makes it a power of two.
+        var biased = (k.Value + Vector128.Create(1023.0) + TwoTo52).AsUInt64();
+        return new(x.Value * Vector128.ShiftLeft(biased, 52).AsDouble());
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane Max(Vector128Lane a, Vector128Lane b) => new(Vector128.Max(a.Value, b.Value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane Abs(Vector128Lane a) => new(Vector128.Abs(a.Value));

@@ -26,13 +26,30 @@ public readonly struct Vector256Lane(Vector256<double> value) : ILane<Vector256L
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane operator *(Vector256Lane a, Vector256Lane b) => new(a.Value * b.Value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane operator /(Vector256Lane a, Vector256Lane b) => new(a.Value / b.Value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Sqrt(Vector256Lane a) => new(Vector256.Sqrt(a.Value));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Exp(Vector256Lane a) => new(Vector256.Exp(a.Value));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Log(Vector256Lane a) => new(Vector256.Log(a.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Exp(Vector256Lane a) => LaneMath.Exp(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Log(Vector256Lane a) => LaneMath.Log(a);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static (Vector256Lane Sin, Vector256Lane Cos) SinCosTwoPi(Vector256Lane u) => LaneMath.SinCosTwoPi(u);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Round(Vector256Lane a) => new(Vector256.Round(a.Value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane MultiplyAdd(Vector256Lane a, Vector256Lane b, Vector256Lane c) => new(Vector256.FusedMultiplyAdd(a.Value, b.Value, c.Value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Equal(Vector256Lane a, Vector256Lane b) => new(Vector256.Equals(a.Value, b.Value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Or(Vector256Lane a, Vector256Lane b) => new(a.Value | b.Value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector256Lane Mantissa, Vector256Lane Exponent) SplitExponent(Vector256Lane x)
+    {
+        var bits = x.Value.AsUInt64();
+        var mantissa = ((bits & Vector256.Create(0x000F_FFFF_FFFF_FFFFUL)) | Vector256.Create(0x3FF0_0000_0000_0000UL)).AsDouble();
+        var biased = (Vector256.ShiftRightLogical(bits, 52) | ExponentBits).AsDouble() - TwoTo52;
+        return (new(mantissa), new(biased - Vector256.Create(1023.0)));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256Lane ScaleByPowerOfTwo(Vector256Lane x, Vector256Lane k)
+    {
+        // k + 1023 + 2^52 holds the biased exponent in its low bits; shifting by 52 makes it a power of two.
+        var biased = (k.Value + Vector256.Create(1023.0) + TwoTo52).AsUInt64();
+        return new(x.Value * Vector256.ShiftLeft(biased, 52).AsDouble());
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Max(Vector256Lane a, Vector256Lane b) => new(Vector256.Max(a.Value, b.Value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Abs(Vector256Lane a) => new(Vector256.Abs(a.Value));

@@ -36,6 +36,23 @@ public readonly struct Vector256SingleLane(Vector256<float> value) : ILane<Vecto
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256SingleLane Round(Vector256SingleLane a) => new(Vector256.Round(a.Value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256SingleLane MultiplyAdd(Vector256SingleLane a, Vector256SingleLane b, Vector256SingleLane c) => new(Vector256.FusedMultiplyAdd(a.Value, b.Value, c.Value));
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector256SingleLane Mantissa, Vector256SingleLane Exponent) SplitExponent(Vector256SingleLane x)
+    {
+        var bits = x.Value.AsUInt32();
+        var mantissa = ((bits & Vector256.Create(0x007F_FFFFu)) | Vector256.Create(0x3F80_0000u)).AsSingle();
+        var exponent = Vector256.ConvertToSingle(Vector256.ShiftRightLogical(bits, 23).AsInt32()) - Vector256.Create(127f);
+        return (new(mantissa), new(exponent));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256SingleLane ScaleByPowerOfTwo(Vector256SingleLane x, Vector256SingleLane k)
+    {
+        // Float exponents reach only 2^-126: clamp so the power of two stays normal (the result is then about 0).
+        var biased = Vector256.ConvertToInt32(Vector256.Max(k.Value, Vector256.Create(-126f)) + Vector256.Create(127f));
+        return new(x.Value * Vector256.ShiftLeft(biased, 23).AsSingle());
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256SingleLane LessThan(Vector256SingleLane a, Vector256SingleLane b) => new(Vector256.LessThan(a.Value, b.Value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256SingleLane GreaterThan(Vector256SingleLane a, Vector256SingleLane b) => new(Vector256.GreaterThan(a.Value, b.Value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256SingleLane Equal(Vector256SingleLane a, Vector256SingleLane b) => new(Vector256.Equals(a.Value, b.Value));

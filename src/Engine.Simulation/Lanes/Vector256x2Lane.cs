@@ -29,14 +29,26 @@ public readonly struct Vector256x2Lane(Vector256<double> low, Vector256<double> 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane operator *(Vector256x2Lane a, Vector256x2Lane b) => new(a.Low * b.Low, a.High * b.High);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane operator /(Vector256x2Lane a, Vector256x2Lane b) => new(a.Low / b.Low, a.High / b.High);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane Sqrt(Vector256x2Lane a) => new(Vector256.Sqrt(a.Low), Vector256.Sqrt(a.High));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane Exp(Vector256x2Lane a) => new(Vector256.Exp(a.Low), Vector256.Exp(a.High));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane Log(Vector256x2Lane a) => new(Vector256.Log(a.Low), Vector256.Log(a.High));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane Exp(Vector256x2Lane a) => LaneMath.Exp(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane Log(Vector256x2Lane a) => LaneMath.Log(a);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static (Vector256x2Lane Sin, Vector256x2Lane Cos) SinCosTwoPi(Vector256x2Lane u) => LaneMath.SinCosTwoPi(u);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane Max(Vector256x2Lane a, Vector256x2Lane b) => new(Vector256.Max(a.Low, b.Low), Vector256.Max(a.High, b.High));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane Abs(Vector256x2Lane a) => new(Vector256.Abs(a.Low), Vector256.Abs(a.High));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane Round(Vector256x2Lane a) => new(Vector256.Round(a.Low), Vector256.Round(a.High));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane MultiplyAdd(Vector256x2Lane a, Vector256x2Lane b, Vector256x2Lane c) =>
         new(Vector256.FusedMultiplyAdd(a.Low, b.Low, c.Low), Vector256.FusedMultiplyAdd(a.High, b.High, c.High));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector256x2Lane Mantissa, Vector256x2Lane Exponent) SplitExponent(Vector256x2Lane x)
+    {
+        var (lowMantissa, lowExponent) = Vector256Lane.SplitExponent(x.L);
+        var (highMantissa, highExponent) = Vector256Lane.SplitExponent(x.H);
+        return (Of(lowMantissa, highMantissa), Of(lowExponent, highExponent));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256x2Lane ScaleByPowerOfTwo(Vector256x2Lane x, Vector256x2Lane k) =>
+        Of(Vector256Lane.ScaleByPowerOfTwo(x.L, k.L), Vector256Lane.ScaleByPowerOfTwo(x.H, k.H));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane LessThan(Vector256x2Lane a, Vector256x2Lane b) => new(Vector256.LessThan(a.Low, b.Low), Vector256.LessThan(a.High, b.High));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane GreaterThan(Vector256x2Lane a, Vector256x2Lane b) => new(Vector256.GreaterThan(a.Low, b.Low), Vector256.GreaterThan(a.High, b.High));
