@@ -37,6 +37,15 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
     private readonly TLane[] _samples;       // ChunkSlots x d
     private readonly TLane[] _sourceMean;    // per source: its mean and factor this round
     private readonly TLane[] _sourceFactor;
+    private readonly int[] _pairSlot;          // the curated (slot, lane) pairs of a chunk
+    private readonly int[] _pairLane;
+    private readonly uint[] _pairCounter0;
+    private readonly uint[] _pairCounter2;
+    private readonly TLane[] _pairNormals;
+    private readonly TLane[] _pairChosen;
+    private readonly TLane[] _gatheredMean;
+    private readonly TLane[] _gatheredFactor;
+    private readonly double[] _gather;
     private readonly TLane[] _candidates;
     private readonly TLane[] _weights;
     private readonly TLane[] _picks;
@@ -78,6 +87,15 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
         int sources = WeightIndex.Count(_m);
         _sourceMean = new TLane[sources * d];
         _sourceFactor = new TLane[sources * dd];
+        _pairSlot = new int[ChunkSlots * TLane.Width];
+        _pairLane = new int[ChunkSlots * TLane.Width];
+        _pairCounter0 = new uint[TLane.Width];
+        _pairCounter2 = new uint[TLane.Width];
+        _pairNormals = new TLane[maxK * d + 2];
+        _pairChosen = new TLane[d];
+        _gatheredMean = new TLane[d];
+        _gatheredFactor = new TLane[dd];
+        _gather = new double[TLane.Width * (2 + 2 * d + dd)];
         _candidates = new TLane[maxK * d];
         _weights = new TLane[maxK];
         _picks = new TLane[maxK];
@@ -173,6 +191,8 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
         var fixedSources = model.FixedSources;
         bool multinomial = fixedSources is null;
         bool needUniforms = multinomial || finiteK;
+        // Under the multinomial mixture at widths above one, curated draws are packed (CurateCompacted).
+        bool compact = multinomial && TLane.Width > 1;
         int stride = _normalStride;
         for (int first = 0; first < spec.N; first += ChunkSlots)
         {
@@ -196,8 +216,9 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
                     anyCurated = multinomial ? TLane.Any(_curated[k]) : fixedSources![slot] == WeightIndex.Curated;
                 }
                 _anyCurated[k] = anyCurated;
-                NormalsGenerated += (long)(anyCurated ? spec.K * d : d) * TLane.Width;
-                FillNormals(key0, key1, counter0, round, ((uint)i << 24) | (uint)slot, anyCurated ? spec.K * d : d, _normals.AsSpan(k * stride, stride));
+                int normals = anyCurated && !compact ? spec.K * d : d;
+                NormalsGenerated += (long)normals * TLane.Width;
+                FillNormals(key0, key1, counter0, round, ((uint)i << 24) | (uint)slot, normals, _normals.AsSpan(k * stride, stride));
             }
             // Phase 3: the samples.
             var ownMean = _mean.AsSpan(i * d, d);
@@ -208,10 +229,14 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
                 var normals = _normals.AsSpan(k * stride, stride);
                 SelectSource(model, multinomial ? _uSource[k] : default, fixedSources?[first + k] ?? -1);
                 AffineLower(_offset, _factor, normals[..d], x);
-                if (_anyCurated[k])
+                if (_anyCurated[k] && !compact)
                 {
                     ChooseCandidate(spec, ownMean, ownCholesky, normals, _uChoice[k], _curated[k], x);
                 }
+            }
+            if (compact && finiteK && curates)
+            {
+                NormalsGenerated += CurateCompacted(key0, key1, counter0, round, i, first, count);
             }
             // Phase 4: mean and co-moment, merged chunk by chunk.
             if (first == 0)
@@ -222,6 +247,85 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
         }
         _sampleMean.CopyTo(newMean);
         Refit.Finish<TLane>(spec, _comoment, newCov);
+    }
+
+    /// <summary>
+    /// The curated draws of a chunk under the multinomial mixture. Lanes curate independently,
+    /// so in lockstep a slot would draw K candidates in every lane whenever one lane curates.
+    /// Instead the curated (slot, lane) pairs of the chunk are packed into full lane values, each
+    /// lane with its own replicate and slot counters and its own model parameters; candidate 0
+    /// is the sample already drawn (the model's own draw), candidates 1..K-1 are drawn here, and
+    /// the chosen one is written back. The draws are addressed by counter, so the results are
+    /// those of choosing in place. Returns the normals generated.
+    /// </summary>
+    private long CurateCompacted(uint key0, uint key1, uint counter0, int round, int i, int first, int count)
+    {
+        var spec = _models[i].Spec;
+        int d = _d, dd = d * d, width = TLane.Width, k = spec.K;
+        int pairs = 0;
+        for (int slot = 0; slot < count; slot++)
+        {
+            for (int bits = TLane.MaskBits(_curated[slot]); bits != 0; bits &= bits - 1)
+            {
+                _pairSlot[pairs] = slot;
+                _pairLane[pairs] = System.Numerics.BitOperations.TrailingZeroCount(bits);
+                pairs++;
+            }
+        }
+        ReadOnlySpan<TLane> mean = _mean.AsSpan(i * d, d), factor = _cholesky.AsSpan(i * dd, dd);
+        var gather = _gather.AsSpan(0, width * (2 + d + dd + d));
+        int firstBlock = d / 2; // blocks 1.. hold candidate 0's normals; redraw from the one holding normal d
+        long generated = 0;
+        for (int group = 0; group < pairs; group += width)
+        {
+            int size = Math.Min(width, pairs - group);
+            // Unused lanes of the last group repeat its last pair: valid inputs whose results are dropped.
+            for (int j = 0; j < width; j++)
+            {
+                int pair = group + Math.Min(j, size - 1), slot = _pairSlot[pair], lane = _pairLane[pair];
+                _pairCounter0[j] = counter0 + (uint)lane;
+                _pairCounter2[j] = ((uint)i << 24) | (uint)(first + slot);
+                gather[j] = TLane.Read(_uChoice, slot, lane);
+                for (int c = 0; c < d; c++)
+                {
+                    gather[(1 + c) * width + j] = TLane.Read(mean, c, lane);
+                    gather[(1 + d + dd + c) * width + j] = TLane.Read(_samples, slot * d + c, lane);
+                }
+                for (int e = 0; e < dd; e++)
+                {
+                    gather[(1 + d + e) * width + j] = TLane.Read(factor, e, lane);
+                }
+            }
+            var choice = TLane.FromElements(gather[..width]);
+            for (int c = 0; c < d; c++)
+            {
+                _gatheredMean[c] = TLane.FromElements(gather.Slice((1 + c) * width, width));
+                _pairChosen[c] = TLane.FromElements(gather.Slice((1 + d + dd + c) * width, width));
+            }
+            for (int e = 0; e < dd; e++)
+            {
+                _gatheredFactor[e] = TLane.FromElements(gather.Slice((1 + d + e) * width, width));
+            }
+            for (int b = firstBlock; 2 * b < k * d; b++)
+            {
+                var (u1, u2) = TLane.UniformsPerLane(key0, key1, _pairCounter0, (uint)round, _pairCounter2, (uint)(b + 1));
+                var (z0, z1) = Lane.BoxMuller(u1, u2);
+                _pairNormals[2 * b] = z0;
+                _pairNormals[2 * b + 1] = z1;
+                generated += 2L * width;
+            }
+            var chosen = _pairChosen.AsSpan(0, d);
+            ChooseCandidate(spec, _gatheredMean, _gatheredFactor, _pairNormals, choice, TLane.AllTrue, chosen);
+            for (int j = 0; j < size; j++)
+            {
+                int pair = group + j;
+                for (int c = 0; c < d; c++)
+                {
+                    TLane.Write(_samples, _pairSlot[pair] * d + c, _pairLane[pair], TLane.Element(chosen[c], j));
+                }
+            }
+        }
+        return generated;
     }
 
     /// <summary>Curated lanes of a multinomial slot: cumulative[real] &lt;= u &lt; cumulative[curated] (as the last positive source, also u beyond the rounded total, as LoopModel.PickSource does).</summary>
@@ -335,7 +439,10 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
     private void ChooseCandidate(ModelSpec spec, ReadOnlySpan<TLane> mean, ReadOnlySpan<TLane> cholesky, ReadOnlySpan<TLane> normals, TLane uChoice, TLane curated, Span<TLane> x)
     {
         int d = _d, k = spec.K;
-        for (int c = 0; c < k; c++)
+        // Candidate 0 is the model's own draw, already in x; the others come from normals d.. .
+        x.CopyTo(_candidates.AsSpan(0, d));
+        _weights[0] = Rewards.Evaluate<TLane>(spec, x);
+        for (int c = 1; c < k; c++)
         {
             var candidate = _candidates.AsSpan(c * d, d);
             AffineLower(mean, cholesky, normals.Slice(c * d, d), candidate);

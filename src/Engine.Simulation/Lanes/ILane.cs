@@ -54,6 +54,15 @@ public interface ILane<T> where T : struct, ILane<T>
     static abstract T AllTrue { get; }
 
     static abstract double Element(T value, int lane);
+    /// <summary>Bit i set where lane i of the mask is true.</summary>
+    static abstract int MaskBits(T mask);
+    /// <summary>Lane <paramref name="lane"/> of values[index], read through memory (no register shuffles).</summary>
+    static abstract double Read(ReadOnlySpan<T> values, int index, int lane);
+    static abstract void Write(Span<T> values, int index, int lane, double value);
+    /// <summary>A lane value from <c>Width</c> doubles.</summary>
+    static abstract T FromElements(ReadOnlySpan<double> values);
+    /// <summary>As <see cref="Uniforms"/>, with each lane's own counter0 and counter2 (lanes from different replicates and slots).</summary>
+    static abstract (T U0, T U1) UniformsPerLane(uint key0, uint key1, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3);
 
     /// <summary>
     /// Philox4x32-10 block (key, counter) for each lane, lane i using counter0 + i, turned into

@@ -56,6 +56,13 @@ public readonly struct ScalarLane(double value) : ILane<ScalarLane>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ScalarLane Select(ScalarLane mask, ScalarLane whenTrue, ScalarLane whenFalse) => IsSet(mask) ? whenTrue : whenFalse;
     public static bool Any(ScalarLane mask) => IsSet(mask);
     public static double Element(ScalarLane value, int lane) => value.Value;
+    public static int MaskBits(ScalarLane mask) => IsSet(mask) ? 1 : 0;
+    public static double Read(ReadOnlySpan<ScalarLane> values, int index, int lane) => values[index].Value;
+    public static void Write(Span<ScalarLane> values, int index, int lane, double value) => values[index] = new(value);
+    public static ScalarLane FromElements(ReadOnlySpan<double> values) => new(values[0]);
+
+    public static (ScalarLane U0, ScalarLane U1) UniformsPerLane(uint key0, uint key1, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3) =>
+        Uniforms(key0, key1, counter0[0], counter1, counter2[0], counter3);
 
     private static bool IsSet(ScalarLane mask) => BitConverter.DoubleToInt64Bits(mask.Value) != 0;
 

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -62,6 +63,10 @@ public readonly struct Vector128Lane(Vector128<double> value) : ILane<Vector128L
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane Select(Vector128Lane mask, Vector128Lane whenTrue, Vector128Lane whenFalse) => new(Vector128.ConditionalSelect(mask.Value, whenTrue.Value, whenFalse.Value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool Any(Vector128Lane mask) => Vector128.ExtractMostSignificantBits(mask.Value) != 0;
     public static double Element(Vector128Lane value, int lane) => value.Value.GetElement(lane);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static int MaskBits(Vector128Lane mask) => (int)Vector128.ExtractMostSignificantBits(mask.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Read(ReadOnlySpan<Vector128Lane> values, int index, int lane) => MemoryMarshal.Cast<Vector128Lane, double>(values)[index * 2 + lane];
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Write(Span<Vector128Lane> values, int index, int lane, double value) => MemoryMarshal.Cast<Vector128Lane, double>(values)[index * 2 + lane] = value;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane FromElements(ReadOnlySpan<double> values) => new(Vector128.Create(values[..2]));
 
     /// <summary>32 x 32 -> 64-bit products of the low halves of each 64-bit lane (vpmuludq where available).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -84,6 +89,7 @@ public readonly struct Vector128Lane(Vector128<double> value) : ILane<Vector128L
     public static (Vector128Lane U0, Vector128Lane U1) UniformsPerLane(uint key0, uint key1, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3) =>
         Philox(key0, key1, Widen(counter0), Vector128.Create((ulong)counter1), Widen(counter2), Vector128.Create((ulong)counter3));
 
+    /// <summary>2 32-bit counter words, one per 64-bit lane.</summary>
     internal static Vector128<ulong> Widen(ReadOnlySpan<uint> values)
     {
         Span<ulong> wide = stackalloc ulong[2];
@@ -93,9 +99,6 @@ public readonly struct Vector128Lane(Vector128<double> value) : ILane<Vector128L
         }
         return Vector128.Create<ulong>(wide);
     }
-
-    public static Vector128Lane FromElements(ReadOnlySpan<double> values) => new(Vector128.Create(values[..2]));
-    public static Vector128Lane WithElement(Vector128Lane value, int lane, double element) => new(value.Value.WithElement(lane, element));
 
     /// <summary>Philox4x32-10 with each 64-bit lane holding one 32-bit counter word, then the two 53-bit uniforms.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -62,6 +63,10 @@ public readonly struct Vector256Lane(Vector256<double> value) : ILane<Vector256L
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Select(Vector256Lane mask, Vector256Lane whenTrue, Vector256Lane whenFalse) => new(Vector256.ConditionalSelect(mask.Value, whenTrue.Value, whenFalse.Value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool Any(Vector256Lane mask) => Vector256.ExtractMostSignificantBits(mask.Value) != 0;
     public static double Element(Vector256Lane value, int lane) => value.Value.GetElement(lane);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static int MaskBits(Vector256Lane mask) => (int)Vector256.ExtractMostSignificantBits(mask.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Read(ReadOnlySpan<Vector256Lane> values, int index, int lane) => MemoryMarshal.Cast<Vector256Lane, double>(values)[index * 4 + lane];
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Write(Span<Vector256Lane> values, int index, int lane, double value) => MemoryMarshal.Cast<Vector256Lane, double>(values)[index * 4 + lane] = value;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane FromElements(ReadOnlySpan<double> values) => new(Vector256.Create(values[..4]));
 
     /// <summary>32 x 32 -> 64-bit products of the low halves of each 64-bit lane (vpmuludq where available).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -84,6 +89,7 @@ public readonly struct Vector256Lane(Vector256<double> value) : ILane<Vector256L
     public static (Vector256Lane U0, Vector256Lane U1) UniformsPerLane(uint key0, uint key1, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3) =>
         Philox(key0, key1, Widen(counter0), Vector256.Create((ulong)counter1), Widen(counter2), Vector256.Create((ulong)counter3));
 
+    /// <summary>4 32-bit counter words, one per 64-bit lane.</summary>
     internal static Vector256<ulong> Widen(ReadOnlySpan<uint> values)
     {
         Span<ulong> wide = stackalloc ulong[4];
@@ -93,9 +99,6 @@ public readonly struct Vector256Lane(Vector256<double> value) : ILane<Vector256L
         }
         return Vector256.Create<ulong>(wide);
     }
-
-    public static Vector256Lane FromElements(ReadOnlySpan<double> values) => new(Vector256.Create(values[..4]));
-    public static Vector256Lane WithElement(Vector256Lane value, int lane, double element) => new(value.Value.WithElement(lane, element));
 
     /// <summary>Philox4x32-10 with each 64-bit lane holding one 32-bit counter word, then the two 53-bit uniforms.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

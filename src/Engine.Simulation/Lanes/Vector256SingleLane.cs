@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -70,6 +71,23 @@ public readonly struct Vector256SingleLane(Vector256<float> value) : ILane<Vecto
         return BitConverter.SingleToInt32Bits(element) == -1 ? BitConverter.Int64BitsToDouble(-1) : element;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static int MaskBits(Vector256SingleLane mask) => (int)Vector256.ExtractMostSignificantBits(mask.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Read(ReadOnlySpan<Vector256SingleLane> values, int index, int lane) => MemoryMarshal.Cast<Vector256SingleLane, float>(values)[index * 8 + lane];
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Write(Span<Vector256SingleLane> values, int index, int lane, double value) => MemoryMarshal.Cast<Vector256SingleLane, float>(values)[index * 8 + lane] = (float)value;
+
+    public static Vector256SingleLane FromElements(ReadOnlySpan<double> values)
+    {
+        Span<float> narrow = stackalloc float[8];
+        for (int lane = 0; lane < 8; lane++)
+        {
+            narrow[lane] = (float)values[lane];
+        }
+        return new(Vector256.Create<float>(narrow));
+    }
+
+    public static (Vector256SingleLane U0, Vector256SingleLane U1) UniformsPerLane(uint key0, uint key1, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3) =>
+        Philox(key0, key1, Vector256.Create<uint>(counter0[..8]), counter1, Vector256.Create<uint>(counter2[..8]), counter3);
+
     /// <summary>High 32 bits of the 32 x 32 products of eight lanes: even lanes and odd lanes by vpmuludq, then blended.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<uint> MultiplyHigh(Vector256<uint> a, uint b)
@@ -93,11 +111,13 @@ public readonly struct Vector256SingleLane(Vector256<float> value) : ILane<Vecto
 
     /// <summary>Philox4x32-10 with eight counters in the 32-bit lanes of one register; uniforms from the top 24 bits of words 0 and 2.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static (Vector256SingleLane U0, Vector256SingleLane U1) Uniforms(uint key0, uint key1, uint counter0, uint counter1, uint counter2, uint counter3)
+    public static (Vector256SingleLane U0, Vector256SingleLane U1) Uniforms(uint key0, uint key1, uint counter0, uint counter1, uint counter2, uint counter3) =>
+        Philox(key0, key1, Vector256.Create(counter0) + LaneIndex, counter1, Vector256.Create(counter2), counter3);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256SingleLane U0, Vector256SingleLane U1) Philox(uint key0, uint key1, Vector256<uint> c0, uint counter1, Vector256<uint> c2, uint counter3)
     {
-        var c0 = Vector256.Create(counter0) + LaneIndex;
         var c1 = Vector256.Create(counter1);
-        var c2 = Vector256.Create(counter2);
         var c3 = Vector256.Create(counter3);
         uint k0 = key0, k1 = key1;
         for (int round = 0; round < 10; round++)

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace Engine.Simulation.Lanes;
@@ -61,11 +62,25 @@ public readonly struct Vector256x2Lane(Vector256<double> low, Vector256<double> 
         new(Vector256.ConditionalSelect(mask.Low, whenTrue.Low, whenFalse.Low), Vector256.ConditionalSelect(mask.High, whenTrue.High, whenFalse.High));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool Any(Vector256x2Lane mask) => Vector256.ExtractMostSignificantBits(mask.Low | mask.High) != 0;
     public static double Element(Vector256x2Lane value, int lane) => lane < 4 ? value.Low.GetElement(lane) : value.High.GetElement(lane - 4);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static int MaskBits(Vector256x2Lane mask) => (int)(Vector256.ExtractMostSignificantBits(mask.Low) | (Vector256.ExtractMostSignificantBits(mask.High) << 4));
+    // Low then High: lane j of a value is double j of its memory.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Read(ReadOnlySpan<Vector256x2Lane> values, int index, int lane) => MemoryMarshal.Cast<Vector256x2Lane, double>(values)[index * 8 + lane];
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Write(Span<Vector256x2Lane> values, int index, int lane, double value) => MemoryMarshal.Cast<Vector256x2Lane, double>(values)[index * 8 + lane] = value;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane FromElements(ReadOnlySpan<double> values) => new(Vector256.Create(values[..4]), Vector256.Create(values[4..8]));
+
+    public static (Vector256x2Lane U0, Vector256x2Lane U1) UniformsPerLane(uint key0, uint key1, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3)
+    {
+        var ((lowU0, lowU1), (highU0, highU1)) = UniformsPair(key0, key1,
+            Vector256Lane.Widen(counter0[..4]), Vector256Lane.Widen(counter0[4..8]), counter1, Vector256Lane.Widen(counter2[..4]), Vector256Lane.Widen(counter2[4..8]), counter3);
+        return (Of(lowU0, highU0), Of(lowU1, highU1));
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (Vector256x2Lane U0, Vector256x2Lane U1) Uniforms(uint key0, uint key1, uint counter0, uint counter1, uint counter2, uint counter3)
     {
-        var ((lowU0, lowU1), (highU0, highU1)) = UniformsPair(key0, key1, counter0, counter1, counter2, counter3);
+        var low0 = Vector256.Create((ulong)counter0) + Vector256Lane.LaneIndex;
+        var word2 = Vector256.Create((ulong)counter2);
+        var ((lowU0, lowU1), (highU0, highU1)) = UniformsPair(key0, key1, low0, low0 + Vector256.Create(4UL), counter1, word2, word2, counter3);
         return (Of(lowU0, highU0), Of(lowU1, highU1));
     }
 
@@ -74,14 +89,11 @@ public readonly struct Vector256x2Lane(Vector256<double> low, Vector256<double> 
     /// Philox rounds interleaved: two independent dependency chains for the core to overlap.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ((Vector256Lane U0, Vector256Lane U1) Low, (Vector256Lane U0, Vector256Lane U1) High) UniformsPair(uint key0, uint key1, uint counter0, uint counter1, uint counter2, uint counter3)
+    private static ((Vector256Lane U0, Vector256Lane U1) Low, (Vector256Lane U0, Vector256Lane U1) High) UniformsPair(
+        uint key0, uint key1, Vector256<ulong> a0, Vector256<ulong> b0, uint counter1, Vector256<ulong> a2, Vector256<ulong> b2, uint counter3)
     {
-        var a0 = Vector256.Create((ulong)counter0) + Vector256Lane.LaneIndex;
-        var b0 = a0 + Vector256.Create(4UL);
         var a1 = Vector256.Create((ulong)counter1);
         var b1 = a1;
-        var a2 = Vector256.Create((ulong)counter2);
-        var b2 = a2;
         var a3 = Vector256.Create((ulong)counter3);
         var b3 = a3;
         var m0 = Vector256.Create(0xD2511F53UL);

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -62,6 +63,10 @@ public readonly struct Vector512Lane(Vector512<double> value) : ILane<Vector512L
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane Select(Vector512Lane mask, Vector512Lane whenTrue, Vector512Lane whenFalse) => new(Vector512.ConditionalSelect(mask.Value, whenTrue.Value, whenFalse.Value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool Any(Vector512Lane mask) => Vector512.ExtractMostSignificantBits(mask.Value) != 0;
     public static double Element(Vector512Lane value, int lane) => value.Value.GetElement(lane);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static int MaskBits(Vector512Lane mask) => (int)Vector512.ExtractMostSignificantBits(mask.Value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Read(ReadOnlySpan<Vector512Lane> values, int index, int lane) => MemoryMarshal.Cast<Vector512Lane, double>(values)[index * 8 + lane];
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Write(Span<Vector512Lane> values, int index, int lane, double value) => MemoryMarshal.Cast<Vector512Lane, double>(values)[index * 8 + lane] = value;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane FromElements(ReadOnlySpan<double> values) => new(Vector512.Create(values[..8]));
 
     /// <summary>32 x 32 -> 64-bit products of the low halves of each 64-bit lane (vpmuludq where available).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -84,6 +89,7 @@ public readonly struct Vector512Lane(Vector512<double> value) : ILane<Vector512L
     public static (Vector512Lane U0, Vector512Lane U1) UniformsPerLane(uint key0, uint key1, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3) =>
         Philox(key0, key1, Widen(counter0), Vector512.Create((ulong)counter1), Widen(counter2), Vector512.Create((ulong)counter3));
 
+    /// <summary>8 32-bit counter words, one per 64-bit lane.</summary>
     internal static Vector512<ulong> Widen(ReadOnlySpan<uint> values)
     {
         Span<ulong> wide = stackalloc ulong[8];
@@ -93,9 +99,6 @@ public readonly struct Vector512Lane(Vector512<double> value) : ILane<Vector512L
         }
         return Vector512.Create<ulong>(wide);
     }
-
-    public static Vector512Lane FromElements(ReadOnlySpan<double> values) => new(Vector512.Create(values[..8]));
-    public static Vector512Lane WithElement(Vector512Lane value, int lane, double element) => new(value.Value.WithElement(lane, element));
 
     /// <summary>Philox4x32-10 with each 64-bit lane holding one 32-bit counter word, then the two 53-bit uniforms.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
