@@ -30,7 +30,8 @@ internal static class Throughput
         Console.WriteLine();
         Console.WriteLine("| width | raw normals/s (all cores) | loop replicate-rounds/s | normals generated per replicate-round | loop normals/s | loop / raw |");
         Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: |");
-        double bestRaw = 0;
+        // The limit for each precision is its own fastest raw generator.
+        double bestRaw = 0, bestRawSingle = 0;
         var rows = new List<(string Width, double Raw, double Rate, double PerRound)>();
         foreach (var width in Widths.All)
         {
@@ -39,7 +40,14 @@ internal static class Throughput
                 continue;
             }
             double raw = Widths.Run(width, new RawNormals(threads));
-            bestRaw = Math.Max(bestRaw, raw);
+            if (width == "single")
+            {
+                bestRawSingle = raw;
+            }
+            else
+            {
+                bestRaw = Math.Max(bestRaw, raw);
+            }
             double perRound = Widths.Run(width, new CountNormals(spec));
             var options = new RunOptions
             {
@@ -56,10 +64,11 @@ internal static class Throughput
         }
         foreach (var (width, raw, rate, perRound) in rows)
         {
-            Console.WriteLine($"| {width} | {raw:G4} | {rate:G4} | {perRound:F1} | {rate * perRound:G4} | {rate * perRound / bestRaw:P0} |");
+            double limit = width == "single" ? bestRawSingle : bestRaw;
+            Console.WriteLine($"| {width} | {raw:G4} | {rate:G4} | {perRound:F1} | {rate * perRound:G4} | {rate * perRound / limit:P0} |");
         }
         Console.WriteLine();
-        Console.WriteLine($"physical limit (fastest raw generator): {bestRaw:G4} normals/s");
+        Console.WriteLine($"physical limit (fastest raw generator): {bestRaw:G4} double normals/s, {bestRawSingle:G4} single normals/s");
         Console.WriteLine();
         Agreement(spec);
     }
