@@ -49,9 +49,7 @@ public class BadSpecTests
     public void BadSpecGivesOneLineExitTwoAndNoOutput(string name, string find, string replace, string expected)
     {
         Assert.Contains(find, SpecText.Pair, StringComparison.Ordinal);
-        string folder = Loopsim.TemporaryFolder();
-        string specPath = Path.Combine(folder, "bad.toml");
-        File.WriteAllText(specPath, ReplaceFirst(SpecText.Pair, find, replace));
+        string specPath = Loopsim.WriteSpec(ReplaceFirst(SpecText.Pair, find, replace), out string folder, "bad.toml");
         string output = Path.Combine(folder, "out");
         var outcome = Loopsim.Run("run", specPath, "--out", output);
         Assert.True(outcome.ExitCode == 2, $"{name}: exit code {outcome.ExitCode}, stderr: {outcome.StandardError}");
@@ -72,9 +70,7 @@ public class BadSpecTests
     [InlineData("--precision", "half", "--precision = \"half\"")]
     public void BadFlagGivesOneLineAndExitTwo(string flag, string value, string expected)
     {
-        string folder = Loopsim.TemporaryFolder();
-        string specPath = Path.Combine(folder, "good.toml");
-        File.WriteAllText(specPath, SpecText.Pair);
+        string specPath = Loopsim.WriteSpec(SpecText.Pair, out string folder, "good.toml");
         var outcome = Loopsim.Run("run", specPath, flag, value, "--out", Path.Combine(folder, "out"));
         Assert.Equal(2, outcome.ExitCode);
         Assert.Single(outcome.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
@@ -85,9 +81,7 @@ public class BadSpecTests
     [Fact]
     public void SinglePrecisionOnTheReferenceBackendIsAUserError()
     {
-        string folder = Loopsim.TemporaryFolder();
-        string specPath = Path.Combine(folder, "good.toml");
-        File.WriteAllText(specPath, SpecText.Pair);
+        string specPath = Loopsim.WriteSpec(SpecText.Pair, out string folder, "good.toml");
         var outcome = Loopsim.Run("run", specPath, "--backend", "reference", "--precision", "single", "--out", Path.Combine(folder, "out"));
         Assert.Equal(2, outcome.ExitCode);
         Assert.Contains("--precision = \"single\"", outcome.StandardError, StringComparison.Ordinal);

@@ -8,9 +8,7 @@ public class EndToEndTests
     [Fact]
     public void RunWritesSummaryAndTrajectoryAsSpecified()
     {
-        string folder = Loopsim.TemporaryFolder();
-        string specPath = Path.Combine(folder, "pair.toml");
-        File.WriteAllText(specPath, SpecText.Pair);
+        string specPath = Loopsim.WriteSpec(SpecText.Pair, out string folder, "pair.toml");
         var outcome = Loopsim.Run("run", specPath, "--replicates", "64", "--seed", "9", "--out", Path.Combine(folder, "out"));
         Assert.Equal(0, outcome.ExitCode);
         Assert.Contains("stationary alignment", outcome.StandardOutput, StringComparison.Ordinal);
@@ -67,9 +65,7 @@ public class EndToEndTests
             k = "inf"
             weights = { real = 0.0, curated = 1.0 }
             """;
-        string folder = Loopsim.TemporaryFolder();
-        string specPath = Path.Combine(folder, "runaway.toml");
-        File.WriteAllText(specPath, text);
+        string specPath = Loopsim.WriteSpec(text, out string folder, "runaway.toml");
         var outcome = Loopsim.Run("run", specPath, "--out", Path.Combine(folder, "out"));
         Assert.Equal(0, outcome.ExitCode);
         Assert.Contains("16 of 16 replicates diverged", outcome.StandardError, StringComparison.Ordinal);
@@ -105,9 +101,7 @@ public class EndToEndTests
     [Fact]
     public void TheoryWritesTheoryJson()
     {
-        string folder = Loopsim.TemporaryFolder();
-        string specPath = Path.Combine(folder, "pair.toml");
-        File.WriteAllText(specPath, SpecText.Pair);
+        string specPath = Loopsim.WriteSpec(SpecText.Pair, out string folder, "pair.toml");
         var outcome = Loopsim.Run("theory", specPath, "--out", Path.Combine(folder, "out"));
         Assert.Equal(0, outcome.ExitCode);
         Assert.Contains("locally stable", outcome.StandardOutput, StringComparison.Ordinal);
@@ -133,9 +127,7 @@ public class EndToEndTests
     public void TheoryOfARunawayLoopSaysSoWithExitZero()
     {
         string text = SpecText.Pair.Replace("reward = \"quadratic\"\nreward_center = [0.0, 0.0]\nbeta = 0.25", "reward = \"linear\"\nreward_direction = [1.0, 0.0]\nbeta = 3.0", StringComparison.Ordinal);
-        string folder = Loopsim.TemporaryFolder();
-        string specPath = Path.Combine(folder, "runaway.toml");
-        File.WriteAllText(specPath, text);
+        string specPath = Loopsim.WriteSpec(text, out string folder, "runaway.toml");
         var outcome = Loopsim.Run("theory", specPath, "--out", Path.Combine(folder, "out"));
         Assert.Equal(0, outcome.ExitCode);
         Assert.Contains("no fixed point", outcome.StandardOutput, StringComparison.Ordinal);
@@ -149,9 +141,7 @@ public class EndToEndTests
     public void TheoryOfFiniteKQuadraticCurationConverges()
     {
         string text = SpecText.Pair.Replace("k = \"inf\"", "k = 4", StringComparison.Ordinal);
-        string folder = Loopsim.TemporaryFolder();
-        string specPath = Path.Combine(folder, "finite.toml");
-        File.WriteAllText(specPath, text);
+        string specPath = Loopsim.WriteSpec(text, out string folder, "finite.toml");
         var outcome = Loopsim.Run("theory", specPath, "--out", Path.Combine(folder, "out"));
         Assert.Equal(0, outcome.ExitCode);
         Assert.Contains("locally stable", outcome.StandardOutput, StringComparison.Ordinal);
@@ -163,9 +153,7 @@ public class EndToEndTests
         // A quadratic reward much sharper than the model's spread, with finite k: beyond the validated quadrature.
         string text = SpecText.Pair.Replace("k = \"inf\"", "k = 4", StringComparison.Ordinal)
             .Replace("beta = 0.25", "beta = 5.0", StringComparison.Ordinal);
-        string folder = Loopsim.TemporaryFolder();
-        string specPath = Path.Combine(folder, "finite.toml");
-        File.WriteAllText(specPath, text);
+        string specPath = Loopsim.WriteSpec(text, out string folder, "finite.toml");
         var outcome = Loopsim.Run("theory", specPath, "--out", Path.Combine(folder, "out"));
         Assert.Equal(2, outcome.ExitCode);
         Assert.Contains("model.theta.beta = 5", outcome.StandardError, StringComparison.Ordinal);

@@ -21,9 +21,7 @@ public class DeterminismTests
     [Fact]
     public void CliWritesTheSameBytesForOneAndTwoThreads()
     {
-        string folder = Loopsim.TemporaryFolder();
-        string specPath = Path.Combine(folder, "pair.toml");
-        File.WriteAllText(specPath, SpecText.Pair);
+        string specPath = Loopsim.WriteSpec(SpecText.Pair, out string folder, "pair.toml");
         var first = Loopsim.Run("run", specPath, "--threads", "1", "--replicates", "300", "--out", Path.Combine(folder, "t1"));
         var second = Loopsim.Run("run", specPath, "--threads", "2", "--replicates", "300", "--out", Path.Combine(folder, "t2"));
         Assert.Equal(0, first.ExitCode);

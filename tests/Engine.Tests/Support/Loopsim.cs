@@ -23,6 +23,15 @@ internal static class Loopsim
         return new Outcome(process.ExitCode, output.Result, error.Result);
     }
 
+    /// <summary>Writes a spec into a new temporary folder; returns its path and the folder.</summary>
+    public static string WriteSpec(string text, out string folder, string name = "spec.toml")
+    {
+        folder = TemporaryFolder();
+        string path = Path.Combine(folder, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
     public static string TemporaryFolder()
     {
         string path = Path.Combine(Path.GetTempPath(), "loopsim-tests", Guid.NewGuid().ToString("N"));
