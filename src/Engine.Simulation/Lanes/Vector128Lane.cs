@@ -89,16 +89,9 @@ public readonly struct Vector128Lane(Vector128<double> value) : ILane<Vector128L
     public static (Vector128Lane U0, Vector128Lane U1) UniformsPerLane(uint key0, uint key1, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3) =>
         Philox(key0, key1, Widen(counter0), Vector128.Create((ulong)counter1), Widen(counter2), Vector128.Create((ulong)counter3));
 
-    /// <summary>2 32-bit counter words, one per 64-bit lane.</summary>
-    internal static Vector128<ulong> Widen(ReadOnlySpan<uint> values)
-    {
-        Span<ulong> wide = stackalloc ulong[2];
-        for (int lane = 0; lane < 2; lane++)
-        {
-            wide[lane] = values[lane];
-        }
-        return Vector128.Create<ulong>(wide);
-    }
+    /// <summary>2 32-bit counter words zero-extended into the 64-bit lanes (one vpmovzxdq where available).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector128<ulong> Widen(ReadOnlySpan<uint> values) => Vector128.WidenLower(Vector128.Create(values[0], values[1], 0u, 0u));
 
     /// <summary>Philox4x32-10 with each 64-bit lane holding one 32-bit counter word, then the two 53-bit uniforms.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

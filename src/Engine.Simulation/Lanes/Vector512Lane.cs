@@ -89,16 +89,9 @@ public readonly struct Vector512Lane(Vector512<double> value) : ILane<Vector512L
     public static (Vector512Lane U0, Vector512Lane U1) UniformsPerLane(uint key0, uint key1, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3) =>
         Philox(key0, key1, Widen(counter0), Vector512.Create((ulong)counter1), Widen(counter2), Vector512.Create((ulong)counter3));
 
-    /// <summary>8 32-bit counter words, one per 64-bit lane.</summary>
-    internal static Vector512<ulong> Widen(ReadOnlySpan<uint> values)
-    {
-        Span<ulong> wide = stackalloc ulong[8];
-        for (int lane = 0; lane < 8; lane++)
-        {
-            wide[lane] = values[lane];
-        }
-        return Vector512.Create<ulong>(wide);
-    }
+    /// <summary>8 32-bit counter words zero-extended into the 64-bit lanes (one vpmovzxdq where available).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<ulong> Widen(ReadOnlySpan<uint> values) => Vector512.WidenLower(Vector256.Create(values[..8]).ToVector512Unsafe());
 
     /// <summary>Philox4x32-10 with each 64-bit lane holding one 32-bit counter word, then the two 53-bit uniforms.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

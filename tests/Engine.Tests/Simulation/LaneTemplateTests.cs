@@ -3,11 +3,14 @@ namespace Engine.Tests.Simulation;
 /// <summary>The three vector lanes are generated from one template; they must not drift from it.</summary>
 public class LaneTemplateTests
 {
-    private static readonly (string Bits, string Width, string Index, string Multiply)[] Widths =
+    private static readonly (string Bits, string Width, string Index, string Multiply, string Widen)[] Widths =
     [
-        ("128", "2", "0UL, 1UL", "Sse2.IsSupported ? Sse2.Multiply(a.AsUInt32(), b.AsUInt32()) : a * b"),
-        ("256", "4", "0UL, 1UL, 2UL, 3UL", "Avx2.IsSupported ? Avx2.Multiply(a.AsUInt32(), b.AsUInt32()) : a * b"),
-        ("512", "8", "0UL, 1UL, 2UL, 3UL, 4UL, 5UL, 6UL, 7UL", "Avx512F.IsSupported ? Avx512F.Multiply(a.AsUInt32(), b.AsUInt32()) : a * b"),
+        ("128", "2", "0UL, 1UL", "Sse2.IsSupported ? Sse2.Multiply(a.AsUInt32(), b.AsUInt32()) : a * b",
+            "Vector128.WidenLower(Vector128.Create(values[0], values[1], 0u, 0u))"),
+        ("256", "4", "0UL, 1UL, 2UL, 3UL", "Avx2.IsSupported ? Avx2.Multiply(a.AsUInt32(), b.AsUInt32()) : a * b",
+            "Vector256.WidenLower(Vector128.Create(values[..4]).ToVector256Unsafe())"),
+        ("512", "8", "0UL, 1UL, 2UL, 3UL, 4UL, 5UL, 6UL, 7UL", "Avx512F.IsSupported ? Avx512F.Multiply(a.AsUInt32(), b.AsUInt32()) : a * b",
+            "Vector512.WidenLower(Vector256.Create(values[..8]).ToVector512Unsafe())"),
     ];
 
     [Fact]
@@ -15,9 +18,9 @@ public class LaneTemplateTests
     {
         string folder = Path.Combine(Cli.ReadmeTests.RepositoryRoot(), "src", "Engine.Simulation", "Lanes");
         string template = File.ReadAllText(Path.Combine(folder, "VectorLane.template"));
-        foreach (var (bits, width, index, multiply) in Widths)
+        foreach (var (bits, width, index, multiply, widen) in Widths)
         {
-            string expected = template.Replace("__B__", bits, StringComparison.Ordinal).Replace("__W__", width, StringComparison.Ordinal)
+            string expected = template.Replace("__WIDEN__", widen, StringComparison.Ordinal).Replace("__B__", bits, StringComparison.Ordinal).Replace("__W__", width, StringComparison.Ordinal)
                 .Replace("__INDEX__", index, StringComparison.Ordinal).Replace("__MUL__", multiply, StringComparison.Ordinal);
             string summary = "/// <summary>" + width + " replicates";
             int at = expected.IndexOf(summary, StringComparison.Ordinal);
