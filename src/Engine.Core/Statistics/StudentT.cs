@@ -11,8 +11,15 @@ public static class StudentT
         return t >= 0 ? 1 - tail : tail;
     }
 
-    /// <summary>The p-quantile, accurate to about 1e-12 relative (bisection on the CDF, which is monotone).</summary>
-    public static double Quantile(double p, double degrees)
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(double, double), double> Quantiles = new();
+
+    /// <summary>
+    /// The p-quantile, accurate to about 1e-12 relative (bisection on the CDF, which is monotone).
+    /// Cached: a run asks for the same one (its replicate count) for every estimate it reports.
+    /// </summary>
+    public static double Quantile(double p, double degrees) => Quantiles.GetOrAdd((p, degrees), key => Compute(key.Item1, key.Item2));
+
+    private static double Compute(double p, double degrees)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(degrees, 0);
         if (p == 0.5)
@@ -21,7 +28,7 @@ public static class StudentT
         }
         if (p < 0.5)
         {
-            return -Quantile(1 - p, degrees);
+            return -Compute(1 - p, degrees);
         }
         double low = 0, high = 1;
         while (Cdf(high, degrees) < p)
