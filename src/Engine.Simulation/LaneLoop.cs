@@ -328,7 +328,7 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
         return generated;
     }
 
-    /// <summary>Curated lanes of a multinomial slot: cumulative[real] &lt;= u &lt; cumulative[curated] (as the last positive source, also u beyond the rounded total, as LoopModel.PickSource does).</summary>
+    /// <summary>Curated lanes of a multinomial slot: cumulative[real] &lt;= u &lt; cumulative[curated] (as the last positive source, also a u that rounding leaves at or above the total, as SelectSource does).</summary>
     private static TLane CuratedLanes(LoopModel model, TLane uSource)
     {
         var cumulative = model.CumulativeWeights;

@@ -32,23 +32,10 @@ internal sealed class LoopModel
     public ModelSpec Spec { get; }
     public double[] RealCholesky { get; }
     public double[] CumulativeWeights { get; }
+    /// <summary>The source that takes a u that rounding leaves at or above the cumulative total.</summary>
     public int LastPositiveSource { get; }
     /// <summary>The source of every slot under the fixed mixture; null for multinomial.</summary>
     public int[]? FixedSources { get; }
-
-    /// <summary>The mixture component of a multinomial slot: the first source whose cumulative weight exceeds u.</summary>
-    public int PickSource(double u)
-    {
-        var cumulative = CumulativeWeights;
-        for (int s = 0; s < cumulative.Length; s++)
-        {
-            if (u < cumulative[s])
-            {
-                return s;
-            }
-        }
-        return LastPositiveSource;
-    }
 }
 
 /// <summary>The fixed mixture: largest-remainder rounding of w_s * n, ties to the earlier source.</summary>
