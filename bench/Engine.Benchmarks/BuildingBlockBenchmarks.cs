@@ -30,7 +30,7 @@ public class BuildingBlockBenchmarks
     [Benchmark(OperationsPerInvoke = Operations)]
     public double CuratedSample() => Widths.Run(Width, new CurationBody());
 
-    private readonly struct PhiloxBody : Widths.IBody
+    private readonly struct PhiloxBody : ILaneAction<double>
     {
         public double Run<T>() where T : struct, ILane<T>
         {
@@ -44,7 +44,7 @@ public class BuildingBlockBenchmarks
         }
     }
 
-    private readonly struct NormalBody : Widths.IBody
+    private readonly struct NormalBody : ILaneAction<double>
     {
         public double Run<T>() where T : struct, ILane<T>
         {
@@ -60,7 +60,7 @@ public class BuildingBlockBenchmarks
     }
 
     /// <summary>One curated sample: 4 candidates from N(mu, L L^T) with their 8 normals, quadratic rewards, the softmax choice.</summary>
-    private readonly struct CurationBody : Widths.IBody
+    private readonly struct CurationBody : ILaneAction<double>
     {
         private static readonly ModelSpec Model = SpecLoader.LoadFile(Program.CanonicalSpecPath()).Models[0];
 

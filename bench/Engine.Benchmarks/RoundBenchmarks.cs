@@ -27,7 +27,7 @@ public class RoundBenchmarks
     [Benchmark(OperationsPerInvoke = Replicates)]
     public double FullRound() => Widths.Run(Width, new RoundBody(_spec));
 
-    private readonly struct RoundBody(SimulationSpec spec) : Widths.IBody
+    private readonly struct RoundBody(SimulationSpec spec) : ILaneAction<double>
     {
         public double Run<T>() where T : struct, ILane<T>
         {

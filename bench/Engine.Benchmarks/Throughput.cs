@@ -108,7 +108,7 @@ internal static class Throughput
     }
 
     /// <summary>Philox blocks turned into normal pairs on every core for about a second, summed so nothing is optimised away.</summary>
-    private readonly struct RawNormals(int threads) : Widths.IBody
+    private readonly struct RawNormals(int threads) : ILaneAction<double>
     {
         public double Run<T>() where T : struct, ILane<T>
         {
@@ -145,7 +145,7 @@ internal static class Throughput
     }
 
     /// <summary>Normals the loop generates per replicate-round at this width (lanes in lockstep draw candidates for every lane).</summary>
-    private readonly struct CountNormals(SimulationSpec spec) : Widths.IBody
+    private readonly struct CountNormals(SimulationSpec spec) : ILaneAction<double>
     {
         public double Run<T>() where T : struct, ILane<T>
         {

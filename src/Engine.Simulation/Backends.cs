@@ -56,13 +56,27 @@ public static class SimdWidths
         }
         return Vector128.IsHardwareAccelerated ? "128" : "scalar";
     }
+}
 
-    public static int LaneWidth(string resolved) => resolved switch
+/// <summary>Work that is generic over the lane type, run at a lane named by its width.</summary>
+public interface ILaneAction<out TResult>
+{
+    TResult Run<T>() where T : struct, ILane<T>;
+}
+
+/// <summary>The one map from a width's name to its lane type.</summary>
+public static class LaneDispatch
+{
+    /// <summary>The names: the SIMD widths, plus single (float lanes).</summary>
+    public const string Single = "single";
+
+    public static TResult Run<TAction, TResult>(string width, TAction action) where TAction : ILaneAction<TResult> => width switch
     {
-        "512" => Vector512Lane.Width,
-        "256x2" => Vector256x2Lane.Width,
-        "256" => Vector256Lane.Width,
-        "128" => Vector128Lane.Width,
-        _ => ScalarLane.Width,
+        "512" => action.Run<Vector512Lane>(),
+        "256x2" => action.Run<Vector256x2Lane>(),
+        "256" => action.Run<Vector256Lane>(),
+        "128" => action.Run<Vector128Lane>(),
+        Single => action.Run<Vector256SingleLane>(),
+        _ => action.Run<ScalarLane>(),
     };
 }

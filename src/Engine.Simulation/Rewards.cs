@@ -51,7 +51,4 @@ public static class Rewards
 
     public static double Evaluate(ModelSpec reward, ReadOnlySpan<double> x) =>
         Evaluate(reward, MemoryMarshal.Cast<double, ScalarLane>(x)).Value;
-
-    public static double Expected(ModelSpec reward, ReadOnlySpan<double> mean, ReadOnlySpan<double> cov) =>
-        Expected(reward, MemoryMarshal.Cast<double, ScalarLane>(mean), MemoryMarshal.Cast<double, ScalarLane>(cov)).Value;
 }

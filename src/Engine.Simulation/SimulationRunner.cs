@@ -44,17 +44,9 @@ public static class SimulationRunner
         {
             throw SpecException.Invalid("--precision", options.Precision, "single precision needs --backend cpu (the reference is double)");
         }
-        string width = options.Precision == "single" ? "single256"
+        string width = options.Precision == "single" ? LaneDispatch.Single
             : options.Backend == Backends.Reference ? "scalar" : SimdWidths.Resolve(options.Simd);
-        Action<SimulationSpec, SimulationSpec[], long, BlockStatistics> runBlock = width switch
-        {
-            "512" => RunBlock<Vector512Lane>,
-            "single256" => RunBlock<Vector256SingleLane>,
-            "256x2" => RunBlock<Vector256x2Lane>,
-            "256" => RunBlock<Vector256Lane>,
-            "128" => RunBlock<Vector128Lane>,
-            _ => RunBlock<ScalarLane>,
-        };
+        var runBlock = LaneDispatch.Run<BlockRunner, Action<SimulationSpec, SimulationSpec[], long, BlockStatistics>>(width, default);
         var arms = spec.Influence is null
             ? new[] { spec }
             : new[] { spec, spec.InfluenceArm(+1), spec.InfluenceArm(-1) };
@@ -88,17 +80,17 @@ public static class SimulationRunner
     /// The stationary J_i(p_j) (M x M per replicate) and the finite flag of replicates
     /// 0..count-1 of the spec's base arm, one by one: for comparing backends replicate by replicate.
     /// </summary>
-    internal static (double[] Stationary, bool[] Finite) PerReplicate(SimulationSpec spec, string width, long count)
+    internal static (double[] Stationary, bool[] Finite) PerReplicate(SimulationSpec spec, string width, long count) =>
+        LaneDispatch.Run<PerReplicateAction, (double[], bool[])>(width, new PerReplicateAction(spec, count));
+
+    private readonly struct BlockRunner : ILaneAction<Action<SimulationSpec, SimulationSpec[], long, BlockStatistics>>
     {
-        return width switch
-        {
-            "512" => PerReplicate<Vector512Lane>(spec, count),
-            "single256" => PerReplicate<Vector256SingleLane>(spec, count),
-            "256x2" => PerReplicate<Vector256x2Lane>(spec, count),
-            "256" => PerReplicate<Vector256Lane>(spec, count),
-            "128" => PerReplicate<Vector128Lane>(spec, count),
-            _ => PerReplicate<ScalarLane>(spec, count),
-        };
+        public Action<SimulationSpec, SimulationSpec[], long, BlockStatistics> Run<T>() where T : struct, ILane<T> => RunBlock<T>;
+    }
+
+    private readonly struct PerReplicateAction(SimulationSpec spec, long count) : ILaneAction<(double[], bool[])>
+    {
+        public (double[], bool[]) Run<T>() where T : struct, ILane<T> => PerReplicate<T>(spec, count);
     }
 
     private static (double[] Stationary, bool[] Finite) PerReplicate<TLane>(SimulationSpec spec, long count) where TLane : struct, ILane<TLane>

@@ -122,7 +122,7 @@ public class BackendAgreementTests
         var spec = SpecText.Load(SpecText.Pair.Replace("k = \"inf\"", "k = 4")) with { Rounds = 60, BurnIn = 20 };
         const long count = 256;
         var (reference, _) = SimulationRunner.PerReplicate(spec, "scalar", count);
-        var (single, _) = SimulationRunner.PerReplicate(spec, "single256", count);
+        var (single, _) = SimulationRunner.PerReplicate(spec, "single", count);
         var relative = reference.Select((v, k) => Math.Abs(single[k] - v) / Math.Max(1e-12, Math.Abs(v))).Order().ToArray();
         Assert.True(relative[relative.Length / 2] < 1e-5, $"median relative difference {relative[relative.Length / 2]}");
         Assert.True(relative.Count(x => x > 1e-4) <= relative.Length / 50, $"{relative.Count(x => x > 1e-4)} of {relative.Length} values beyond 1e-4");
