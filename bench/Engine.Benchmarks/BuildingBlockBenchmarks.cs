@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using Engine.Core.Random;
 using Engine.Core.Specs;
 using Engine.Simulation;
 using Engine.Simulation.Lanes;
@@ -15,6 +16,7 @@ namespace Engine.Benchmarks;
 public class BuildingBlockBenchmarks
 {
     private const int Operations = 4096;
+    private static readonly PhiloxKey Key = new(1, 0);
 
     [ParamsSource(nameof(WidthNames))]
     public string Width { get; set; } = "256";
@@ -37,7 +39,7 @@ public class BuildingBlockBenchmarks
             var sum = T.Broadcast(0);
             for (int b = 0; b < Operations / T.Width; b++)
             {
-                var (u0, u1) = T.Uniforms(1, 0, (uint)(b * T.Width), 3, 5, 1);
+                var (u0, u1) = T.Uniforms(Key, (uint)(b * T.Width), 3, 5, 1);
                 sum += u0 + u1;
             }
             return T.Element(sum, 0);
@@ -51,7 +53,7 @@ public class BuildingBlockBenchmarks
             var sum = T.Broadcast(0);
             for (int b = 0; b < Operations / T.Width; b++)
             {
-                var (u0, u1) = T.Uniforms(1, 0, (uint)(b * T.Width), 3, 5, 1);
+                var (u0, u1) = T.Uniforms(Key, (uint)(b * T.Width), 3, 5, 1);
                 var (z0, z1) = Lane.BoxMuller(u0, u1);
                 sum += z0 + z1;
             }
@@ -78,10 +80,10 @@ public class BuildingBlockBenchmarks
             var sum = T.Broadcast(0);
             for (int b = 0; b < Operations / T.Width; b++)
             {
-                var (uChoice, _) = T.Uniforms(1, 0, (uint)(b * T.Width), 3, 5, 0);
+                var (uChoice, _) = T.Uniforms(Key, (uint)(b * T.Width), 3, 5, 0);
                 for (int p = 0; p < 4; p++)
                 {
-                    var (u0, u1) = T.Uniforms(1, 0, (uint)(b * T.Width), 3, 5, (uint)(p + 1));
+                    var (u0, u1) = T.Uniforms(Key, (uint)(b * T.Width), 3, 5, (uint)(p + 1));
                     (normals[2 * p], normals[2 * p + 1]) = Lane.BoxMuller(u0, u1);
                 }
                 for (int c = 0; c < 4; c++)

@@ -37,15 +37,15 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
     private readonly TLane[] _samples;       // ChunkSlots x d
     private readonly TLane[] _sourceMean;    // per source: its mean and factor this round
     private readonly TLane[] _sourceFactor;
-    private readonly int[] _pairSlot;          // the curated (slot, lane) pairs of a chunk
-    private readonly int[] _pairLane;
-    private readonly uint[] _pairCounter0;
+    private readonly int[] _pairLane;          // the curated (slot, lane) pairs of a chunk, padded to whole lane values:
+    private readonly int[] _pairChoice;        // the lane, and the flat offsets of its choice uniform and its sample,
+    private readonly int[] _pairSample;
+    private readonly uint[] _pairCounter0;     // and its replicate and slot counter words
     private readonly uint[] _pairCounter2;
     private readonly TLane[] _pairNormals;
     private readonly TLane[] _pairChosen;
     private readonly TLane[] _gatheredMean;
     private readonly TLane[] _gatheredFactor;
-    private readonly double[] _gather;
     private readonly TLane[] _candidates;
     private readonly TLane[] _weights;
     private readonly TLane[] _picks;
@@ -59,6 +59,8 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
     private readonly TLane[] _matrixB;
     private readonly TLane[] _scratchLower;
     private readonly TLane[] _scratchCov;
+    private PhiloxKey _key;
+    private bool _keyReady;
 
     public LaneLoop(SimulationSpec spec)
     {
@@ -87,15 +89,16 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
         int sources = WeightIndex.Count(_m);
         _sourceMean = new TLane[sources * d];
         _sourceFactor = new TLane[sources * dd];
-        _pairSlot = new int[ChunkSlots * TLane.Width];
-        _pairLane = new int[ChunkSlots * TLane.Width];
-        _pairCounter0 = new uint[TLane.Width];
-        _pairCounter2 = new uint[TLane.Width];
+        int pairCapacity = (ChunkSlots + 1) * TLane.Width;
+        _pairLane = new int[pairCapacity];
+        _pairChoice = new int[pairCapacity];
+        _pairSample = new int[pairCapacity];
+        _pairCounter0 = new uint[pairCapacity];
+        _pairCounter2 = new uint[pairCapacity];
         _pairNormals = new TLane[maxK * d + 2];
         _pairChosen = new TLane[d];
         _gatheredMean = new TLane[d];
         _gatheredFactor = new TLane[dd];
-        _gather = new double[TLane.Width * (2 + 2 * d + dd)];
         _candidates = new TLane[maxK * d];
         _weights = new TLane[maxK];
         _picks = new TLane[maxK];
@@ -126,6 +129,11 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
     public TLane Run(long firstReplicate, Span<TLane> trajectory, Span<TLane> stationary)
     {
         uint key1 = (uint)((ulong)firstReplicate >> 32);
+        if (_key.Key0 != _spec.Seed || _key.Key1 != key1 || !_keyReady)
+        {
+            _key = new PhiloxKey(_spec.Seed, key1);
+            _keyReady = true;
+        }
         uint counter0 = (uint)firstReplicate;
         int d = _d, dd = d * d;
         for (int i = 0; i < _m; i++)
@@ -150,7 +158,7 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
             }
             for (int i = 0; i < _m; i++)
             {
-                RefitModel(key1, counter0, round, i, _nextMean.AsSpan(i * d, d), _nextCov.AsSpan(i * dd, dd));
+                RefitModel(counter0, round, i, _nextMean.AsSpan(i * d, d), _nextCov.AsSpan(i * dd, dd));
                 if (sequential)
                 {
                     // Models later in this round sample from model i's newest parameters.
@@ -178,12 +186,11 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
     /// <summary>Slots processed together: the phases below run over one chunk's buffers, which stay in L1.</summary>
     public const int ChunkSlots = 64;
 
-    private void RefitModel(uint key1, uint counter0, int round, int i, Span<TLane> newMean, Span<TLane> newCov)
+    private void RefitModel(uint counter0, int round, int i, Span<TLane> newMean, Span<TLane> newCov)
     {
         var model = _models[i];
         var spec = model.Spec;
         int d = _d;
-        uint key0 = _spec.Seed;
         // K = 1 keeps its only candidate: the curated law is the model itself.
         bool finiteK = !spec.IsInfiniteK && spec.K > 1;
         bool curates = spec.Weights[WeightIndex.Curated] > 0;
@@ -202,7 +209,7 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
             {
                 for (int k = 0; k < count; k++)
                 {
-                    (_uSource[k], _uChoice[k]) = TLane.Uniforms(key0, key1, counter0, (uint)round, ((uint)i << 24) | (uint)(first + k), 0);
+                    (_uSource[k], _uChoice[k]) = TLane.Uniforms(in _key, counter0, (uint)round, ((uint)i << 24) | (uint)(first + k), 0);
                 }
             }
             // Phase 2: which lanes curate (finite K), and the normals each slot needs.
@@ -218,7 +225,7 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
                 _anyCurated[k] = anyCurated;
                 int normals = anyCurated && !compact ? spec.K * d : d;
                 NormalsGenerated += (long)normals * TLane.Width;
-                FillNormals(key0, key1, counter0, round, ((uint)i << 24) | (uint)slot, normals, _normals.AsSpan(k * stride, stride));
+                FillNormals(in _key, counter0, round, ((uint)i << 24) | (uint)slot, normals, _normals.AsSpan(k * stride, stride));
             }
             // Phase 3: the samples.
             var ownMean = _mean.AsSpan(i * d, d);
@@ -236,7 +243,7 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
             }
             if (compact && finiteK && curates)
             {
-                NormalsGenerated += CurateCompacted(key0, key1, counter0, round, i, first, count);
+                NormalsGenerated += CurateCompacted(counter0, round, i, first, count);
             }
             // Phase 4: mean and co-moment, merged chunk by chunk.
             if (first == 0)
@@ -258,57 +265,60 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
     /// the chosen one is written back. The draws are addressed by counter, so the results are
     /// those of choosing in place. Returns the normals generated.
     /// </summary>
-    private long CurateCompacted(uint key0, uint key1, uint counter0, int round, int i, int first, int count)
+    private long CurateCompacted(uint counter0, int round, int i, int first, int count)
     {
         var spec = _models[i].Spec;
         int d = _d, dd = d * d, width = TLane.Width, k = spec.K;
         int pairs = 0;
         for (int slot = 0; slot < count; slot++)
         {
+            uint modelSlot = ((uint)i << 24) | (uint)(first + slot);
             for (int bits = TLane.MaskBits(_curated[slot]); bits != 0; bits &= bits - 1)
             {
-                _pairSlot[pairs] = slot;
-                _pairLane[pairs] = System.Numerics.BitOperations.TrailingZeroCount(bits);
+                int lane = System.Numerics.BitOperations.TrailingZeroCount(bits);
+                _pairLane[pairs] = lane;
+                _pairChoice[pairs] = slot * width + lane;
+                _pairSample[pairs] = slot * d * width + lane;
+                _pairCounter0[pairs] = counter0 + (uint)lane;
+                _pairCounter2[pairs] = modelSlot;
                 pairs++;
             }
         }
+        if (pairs == 0)
+        {
+            return 0;
+        }
+        // Unused lanes of the last value repeat the last pair: valid inputs whose results are dropped.
+        for (int pad = pairs; pad % width != 0; pad++)
+        {
+            _pairLane[pad] = _pairLane[pairs - 1];
+            _pairChoice[pad] = _pairChoice[pairs - 1];
+            _pairSample[pad] = _pairSample[pairs - 1];
+            _pairCounter0[pad] = _pairCounter0[pairs - 1];
+            _pairCounter2[pad] = _pairCounter2[pairs - 1];
+        }
         ReadOnlySpan<TLane> mean = _mean.AsSpan(i * d, d), factor = _cholesky.AsSpan(i * dd, dd);
-        var gather = _gather.AsSpan(0, width * (2 + d + dd + d));
         int firstBlock = d / 2; // blocks 1.. hold candidate 0's normals; redraw from the one holding normal d
         long generated = 0;
         for (int group = 0; group < pairs; group += width)
         {
-            int size = Math.Min(width, pairs - group);
-            // Unused lanes of the last group repeat its last pair: valid inputs whose results are dropped.
-            for (int j = 0; j < width; j++)
+            var lanes = _pairLane.AsSpan(group, width);
+            var samples = _pairSample.AsSpan(group, width);
+            var choice = TLane.Gather(_uChoice, 0, _pairChoice.AsSpan(group, width));
+            for (int r = 0; r < d; r++)
             {
-                int pair = group + Math.Min(j, size - 1), slot = _pairSlot[pair], lane = _pairLane[pair];
-                _pairCounter0[j] = counter0 + (uint)lane;
-                _pairCounter2[j] = ((uint)i << 24) | (uint)(first + slot);
-                gather[j] = TLane.Read(_uChoice, slot, lane);
-                for (int c = 0; c < d; c++)
+                _gatheredMean[r] = TLane.Gather(mean, r, lanes);
+                _pairChosen[r] = TLane.Gather(_samples, r, samples);
+                for (int c = 0; c <= r; c++)
                 {
-                    gather[(1 + c) * width + j] = TLane.Read(mean, c, lane);
-                    gather[(1 + d + dd + c) * width + j] = TLane.Read(_samples, slot * d + c, lane);
-                }
-                for (int e = 0; e < dd; e++)
-                {
-                    gather[(1 + d + e) * width + j] = TLane.Read(factor, e, lane);
+                    _gatheredFactor[r * d + c] = TLane.Gather(factor, r * d + c, lanes);
                 }
             }
-            var choice = TLane.FromElements(gather[..width]);
-            for (int c = 0; c < d; c++)
-            {
-                _gatheredMean[c] = TLane.FromElements(gather.Slice((1 + c) * width, width));
-                _pairChosen[c] = TLane.FromElements(gather.Slice((1 + d + dd + c) * width, width));
-            }
-            for (int e = 0; e < dd; e++)
-            {
-                _gatheredFactor[e] = TLane.FromElements(gather.Slice((1 + d + e) * width, width));
-            }
+            var counters0 = _pairCounter0.AsSpan(group, width);
+            var counters2 = _pairCounter2.AsSpan(group, width);
             for (int b = firstBlock; 2 * b < k * d; b++)
             {
-                var (u1, u2) = TLane.UniformsPerLane(key0, key1, _pairCounter0, (uint)round, _pairCounter2, (uint)(b + 1));
+                var (u1, u2) = TLane.UniformsPerLane(in _key, counters0, (uint)round, counters2, (uint)(b + 1));
                 var (z0, z1) = Lane.BoxMuller(u1, u2);
                 _pairNormals[2 * b] = z0;
                 _pairNormals[2 * b + 1] = z1;
@@ -316,12 +326,12 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
             }
             var chosen = _pairChosen.AsSpan(0, d);
             ChooseCandidate(spec, _gatheredMean, _gatheredFactor, _pairNormals, choice, TLane.AllTrue, chosen);
+            int size = Math.Min(width, pairs - group);
             for (int j = 0; j < size; j++)
             {
-                int pair = group + j;
-                for (int c = 0; c < d; c++)
+                for (int r = 0; r < d; r++)
                 {
-                    TLane.Write(_samples, _pairSlot[pair] * d + c, _pairLane[pair], TLane.Element(chosen[c], j));
+                    TLane.Write(_samples, r, samples[j], TLane.Element(chosen[r], j));
                 }
             }
         }
@@ -337,11 +347,11 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void FillNormals(uint key0, uint key1, uint counter0, int round, uint modelSlot, int count, Span<TLane> normals)
+    private static void FillNormals(in PhiloxKey key, uint counter0, int round, uint modelSlot, int count, Span<TLane> normals)
     {
         for (int b = 0; 2 * b < count; b++)
         {
-            var (u1, u2) = TLane.Uniforms(key0, key1, counter0, (uint)round, modelSlot, (uint)(b + 1));
+            var (u1, u2) = TLane.Uniforms(in key, counter0, (uint)round, modelSlot, (uint)(b + 1));
             var (z0, z1) = Lane.BoxMuller(u1, u2);
             normals[2 * b] = z0;
             normals[2 * b + 1] = z1;
@@ -401,17 +411,26 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
     private void SelectSource(LoopModel model, TLane uSource, int fixedSource)
     {
         int d = _d, dd = d * d;
+        var offset = _offset.AsSpan(0, d);
+        var factor = _factor.AsSpan(0, dd);
+        var sourceMean = _sourceMean.AsSpan();
+        var sourceFactor = _sourceFactor.AsSpan();
+        // Element by element, not CopyTo: the spans are a few elements long and a memmove call costs more.
+        int last = fixedSource >= 0 ? fixedSource : model.LastPositiveSource;
+        for (int c = 0; c < d; c++)
+        {
+            offset[c] = sourceMean[last * d + c];
+        }
+        for (int c = 0; c < dd; c++)
+        {
+            factor[c] = sourceFactor[last * dd + c];
+        }
         if (fixedSource >= 0)
         {
-            _sourceMean.AsSpan(fixedSource * d, d).CopyTo(_offset);
-            _sourceFactor.AsSpan(fixedSource * dd, dd).CopyTo(_factor);
             return;
         }
         var weights = model.Spec.Weights;
         var cumulative = model.CumulativeWeights;
-        int last = model.LastPositiveSource;
-        _sourceMean.AsSpan(last * d, d).CopyTo(_offset);
-        _sourceFactor.AsSpan(last * dd, dd).CopyTo(_factor);
         // Descending, so the smallest source with u < cumulative is selected last and wins.
         for (int s = last - 1; s >= 0; s--)
         {
@@ -422,11 +441,11 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
             var mask = TLane.LessThan(uSource, TLane.Broadcast(cumulative[s]));
             for (int c = 0; c < d; c++)
             {
-                _offset[c] = TLane.Select(mask, _sourceMean[s * d + c], _offset[c]);
+                offset[c] = TLane.Select(mask, sourceMean[s * d + c], offset[c]);
             }
             for (int c = 0; c < dd; c++)
             {
-                _factor[c] = TLane.Select(mask, _sourceFactor[s * dd + c], _factor[c]);
+                factor[c] = TLane.Select(mask, sourceFactor[s * dd + c], factor[c]);
             }
         }
     }

@@ -9,10 +9,11 @@ namespace Engine.Core.Random;
 /// </summary>
 public static class Philox4x32
 {
-    private const uint Multiplier0 = 0xD2511F53;
-    private const uint Multiplier1 = 0xCD9E8D57;
-    private const uint Weyl0 = 0x9E3779B9;
-    private const uint Weyl1 = 0xBB67AE85;
+    public const int Rounds = 10;
+    public const uint Multiplier0 = 0xD2511F53;
+    public const uint Multiplier1 = 0xCD9E8D57;
+    public const uint Weyl0 = 0x9E3779B9;
+    public const uint Weyl1 = 0xBB67AE85;
 
     /// <summary>Ten rounds of Philox on the 128-bit counter under the 64-bit key.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -20,7 +21,7 @@ public static class Philox4x32
     {
         uint c0 = counter0, c1 = counter1, c2 = counter2, c3 = counter3;
         uint k0 = key0, k1 = key1;
-        for (int round = 0; round < 10; round++)
+        for (int round = 0; round < Rounds; round++)
         {
             ulong product0 = (ulong)Multiplier0 * c0;
             ulong product1 = (ulong)Multiplier1 * c2;

@@ -1,3 +1,5 @@
+using Engine.Core.Random;
+
 namespace Engine.Simulation.Lanes;
 
 /// <summary>
@@ -59,16 +61,22 @@ public interface ILane<T> where T : struct, ILane<T>
     /// <summary>Lane <paramref name="lane"/> of values[index], read through memory (no register shuffles).</summary>
     static abstract double Read(ReadOnlySpan<T> values, int index, int lane);
     static abstract void Write(Span<T> values, int index, int lane, double value);
+    /// <summary>
+    /// Lane j from element <c>index x Width + offsets[j]</c> of the values seen as one flat array of
+    /// numbers (lane j of values[index] when offsets[j] = j): packs lanes of different replicates and
+    /// slots into one value, loading each straight into the register.
+    /// </summary>
+    static abstract T Gather(ReadOnlySpan<T> values, int index, ReadOnlySpan<int> offsets);
     /// <summary>A lane value from <c>Width</c> doubles.</summary>
     static abstract T FromElements(ReadOnlySpan<double> values);
     /// <summary>As <see cref="Uniforms"/>, with each lane's own counter0 and counter2 (lanes from different replicates and slots).</summary>
-    static abstract (T U0, T U1) UniformsPerLane(uint key0, uint key1, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3);
+    static abstract (T U0, T U1) UniformsPerLane(in PhiloxKey key, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3);
 
     /// <summary>
     /// Philox4x32-10 block (key, counter) for each lane, lane i using counter0 + i, turned into
     /// two 53-bit uniforms in [0, 1) exactly as <see cref="Engine.Core.Random.ReplicateStream"/> does.
     /// </summary>
-    static abstract (T U0, T U1) Uniforms(uint key0, uint key1, uint counter0, uint counter1, uint counter2, uint counter3);
+    static abstract (T U0, T U1) Uniforms(in PhiloxKey key, uint counter0, uint counter1, uint counter2, uint counter3);
 }
 
 /// <summary>Helpers written once over <see cref="ILane{T}"/>.</summary>

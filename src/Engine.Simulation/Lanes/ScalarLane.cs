@@ -59,16 +59,17 @@ public readonly struct ScalarLane(double value) : ILane<ScalarLane>
     public static int MaskBits(ScalarLane mask) => IsSet(mask) ? 1 : 0;
     public static double Read(ReadOnlySpan<ScalarLane> values, int index, int lane) => values[index].Value;
     public static void Write(Span<ScalarLane> values, int index, int lane, double value) => values[index] = new(value);
+    public static ScalarLane Gather(ReadOnlySpan<ScalarLane> values, int index, ReadOnlySpan<int> offsets) => values[index + offsets[0]];
     public static ScalarLane FromElements(ReadOnlySpan<double> values) => new(values[0]);
 
-    public static (ScalarLane U0, ScalarLane U1) UniformsPerLane(uint key0, uint key1, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3) =>
-        Uniforms(key0, key1, counter0[0], counter1, counter2[0], counter3);
+    public static (ScalarLane U0, ScalarLane U1) UniformsPerLane(in PhiloxKey key, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3) =>
+        Uniforms(in key, counter0[0], counter1, counter2[0], counter3);
 
     private static bool IsSet(ScalarLane mask) => BitConverter.DoubleToInt64Bits(mask.Value) != 0;
 
-    public static (ScalarLane U0, ScalarLane U1) Uniforms(uint key0, uint key1, uint counter0, uint counter1, uint counter2, uint counter3)
+    public static (ScalarLane U0, ScalarLane U1) Uniforms(in PhiloxKey key, uint counter0, uint counter1, uint counter2, uint counter3)
     {
-        var block = Philox4x32.Generate(key0, key1, counter0, counter1, counter2, counter3);
+        var block = Philox4x32.Generate(key.Key0, key.Key1, counter0, counter1, counter2, counter3);
         return (new(ReplicateStream.UniformFromBits(block.X0, block.X1)), new(ReplicateStream.UniformFromBits(block.X2, block.X3)));
     }
 }

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using Engine.Core.Random;
 
 namespace Engine.Simulation.Lanes;
 
@@ -60,62 +61,76 @@ public readonly struct Vector256Lane(Vector256<double> value) : ILane<Vector256L
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane IsFinite(Vector256Lane a) => new(Vector256.Equals(a.Value - a.Value, Vector256<double>.Zero));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane And(Vector256Lane a, Vector256Lane b) => new(a.Value & b.Value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane AndNot(Vector256Lane a, Vector256Lane notB) => new(Vector256.AndNot(a.Value, notB.Value));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Select(Vector256Lane mask, Vector256Lane whenTrue, Vector256Lane whenFalse) => new(Vector256.ConditionalSelect(mask.Value, whenTrue.Value, whenFalse.Value));
+    // Masks are all ones or all zeros per lane, so a blend on the sign bit is the same select in one instruction instead of three.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Select(Vector256Lane mask, Vector256Lane whenTrue, Vector256Lane whenFalse) => new(Avx.IsSupported ? Avx.BlendVariable(whenFalse.Value, whenTrue.Value, mask.Value) : Vector256.ConditionalSelect(mask.Value, whenTrue.Value, whenFalse.Value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool Any(Vector256Lane mask) => Vector256.ExtractMostSignificantBits(mask.Value) != 0;
     public static double Element(Vector256Lane value, int lane) => value.Value.GetElement(lane);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static int MaskBits(Vector256Lane mask) => (int)Vector256.ExtractMostSignificantBits(mask.Value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Read(ReadOnlySpan<Vector256Lane> values, int index, int lane) => MemoryMarshal.Cast<Vector256Lane, double>(values)[index * 4 + lane];
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Write(Span<Vector256Lane> values, int index, int lane, double value) => MemoryMarshal.Cast<Vector256Lane, double>(values)[index * 4 + lane] = value;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256Lane Gather(ReadOnlySpan<Vector256Lane> values, int index, ReadOnlySpan<int> offsets)
+    {
+        var flat = MemoryMarshal.Cast<Vector256Lane, double>(values);
+        int origin = index * 4;
+        return new(Vector256.Create(flat[origin + offsets[0]], flat[origin + offsets[1]], flat[origin + offsets[2]], flat[origin + offsets[3]]));
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane FromElements(ReadOnlySpan<double> values) => new(Vector256.Create(values[..4]));
 
-    /// <summary>32 x 32 -> 64-bit products of the low halves of each 64-bit lane (vpmuludq where available).</summary>
+    /// <summary>32 x 32 -> 64-bit products of the low halves of each 64-bit lane, whatever the high halves hold (vpmuludq where available).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector256<ulong> MultiplyLow32(Vector256<ulong> a, Vector256<ulong> b) =>
-        Avx2.IsSupported ? Avx2.Multiply(a.AsUInt32(), b.AsUInt32()) : a * b;
+        Avx2.IsSupported ? Avx2.Multiply(a.AsUInt32(), b.AsUInt32()) : (a & Low32) * (b & Low32);
 
-    /// <summary>An integer below 2^53 to the double of the same value, exactly: two 32-bit halves via the 2^52 exponent trick.</summary>
+    /// <summary>
+    /// The 53-bit uniform (high 2^21 + low &gt;&gt; 11) 2^-53 of two Philox words, each in the low 32 bits of a
+    /// lane (the high bits are ignored): both parts converted exactly by the 2^52 exponent trick, then
+    /// joined by one fused multiply-add, which is exact because the sum has at most 53 significant bits.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector256<double> ToDouble53(Vector256<ulong> bits)
+    internal static Vector256<double> ToUniform(Vector256<ulong> high, Vector256<ulong> low)
     {
-        var high = (Vector256.ShiftRightLogical(bits, 32) | ExponentBits).AsDouble() - TwoTo52;
-        var low = ((bits & Low32) | ExponentBits).AsDouble() - TwoTo52;
-        return high * Vector256.Create(4294967296.0) + low;
+        var highPart = ((high & Low32) | ExponentBits).AsDouble() - TwoTo52;
+        var lowPart = (Vector256.ShiftRightLogical(low & Low32, 11) | ExponentBits).AsDouble() - TwoTo52;
+        return Vector256.FusedMultiplyAdd(highPart, Vector256.Create(1.0 / 4294967296.0), lowPart * Vector256.Create(1.0 / (1UL << 53)));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static (Vector256Lane U0, Vector256Lane U1) Uniforms(uint key0, uint key1, uint counter0, uint counter1, uint counter2, uint counter3) =>
-        Philox(key0, key1, Vector256.Create((ulong)counter0) + LaneIndex, Vector256.Create((ulong)counter1), Vector256.Create((ulong)counter2), Vector256.Create((ulong)counter3));
+    public static (Vector256Lane U0, Vector256Lane U1) Uniforms(in PhiloxKey key, uint counter0, uint counter1, uint counter2, uint counter3) =>
+        Philox(in key, Vector256.Create((ulong)counter0) + LaneIndex, Vector256.Create((ulong)counter1), Vector256.Create((ulong)counter2), Vector256.Create((ulong)counter3));
 
-    public static (Vector256Lane U0, Vector256Lane U1) UniformsPerLane(uint key0, uint key1, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3) =>
-        Philox(key0, key1, Widen(counter0), Vector256.Create((ulong)counter1), Widen(counter2), Vector256.Create((ulong)counter3));
+    public static (Vector256Lane U0, Vector256Lane U1) UniformsPerLane(in PhiloxKey key, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3) =>
+        Philox(in key, Widen(counter0), Vector256.Create((ulong)counter1), Widen(counter2), Vector256.Create((ulong)counter3));
 
     /// <summary>4 32-bit counter words zero-extended into the 64-bit lanes (one vpmovzxdq where available).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector256<ulong> Widen(ReadOnlySpan<uint> values) => Vector256.WidenLower(Vector128.Create(values[..4]).ToVector256Unsafe());
 
-    /// <summary>Philox4x32-10 with each 64-bit lane holding one 32-bit counter word, then the two 53-bit uniforms.</summary>
+    /// <summary>
+    /// One Philox4x32 round on 64-bit lanes that each hold one 32-bit word in their low half. The high
+    /// halves may hold garbage: the multiply reads only the low halves and <see cref="ToUniform"/>
+    /// masks once at the end, so no round masks its products.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector256Lane U0, Vector256Lane U1) Philox(uint key0, uint key1, Vector256<ulong> c0, Vector256<ulong> c1, Vector256<ulong> c2, Vector256<ulong> c3)
+    internal static void PhiloxRound(ref Vector256<ulong> c0, ref Vector256<ulong> c1, ref Vector256<ulong> c2, ref Vector256<ulong> c3, in PhiloxKey key, int round)
     {
-        var m0 = Vector256.Create(0xD2511F53UL);
-        var m1 = Vector256.Create(0xCD9E8D57UL);
-        uint k0 = key0, k1 = key1;
-        for (int round = 0; round < 10; round++)
+        var product0 = MultiplyLow32(Vector256.Create((ulong)Philox4x32.Multiplier0), c0);
+        var product1 = MultiplyLow32(Vector256.Create((ulong)Philox4x32.Multiplier1), c2);
+        c0 = Vector256.ShiftRightLogical(product1, 32) ^ c1 ^ Vector256.Create(key.Word0(round));
+        c2 = Vector256.ShiftRightLogical(product0, 32) ^ c3 ^ Vector256.Create(key.Word1(round));
+        c1 = product1;
+        c3 = product0;
+    }
+
+    /// <summary>Philox4x32-10 on the lanes' counters, then the two 53-bit uniforms.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256Lane U0, Vector256Lane U1) Philox(in PhiloxKey key, Vector256<ulong> c0, Vector256<ulong> c1, Vector256<ulong> c2, Vector256<ulong> c3)
+    {
+        for (int round = 0; round < Philox4x32.Rounds; round++)
         {
-            var product0 = MultiplyLow32(m0, c0);
-            var product1 = MultiplyLow32(m1, c2);
-            var next0 = Vector256.ShiftRightLogical(product1, 32) ^ c1 ^ Vector256.Create((ulong)k0);
-            var next2 = Vector256.ShiftRightLogical(product0, 32) ^ c3 ^ Vector256.Create((ulong)k1);
-            c1 = product1 & Low32;
-            c3 = product0 & Low32;
-            c0 = next0;
-            c2 = next2;
-            k0 += 0x9E3779B9;
-            k1 += 0xBB67AE85;
+            PhiloxRound(ref c0, ref c1, ref c2, ref c3, in key, round);
         }
-        var bits0 = Vector256.ShiftLeft(c0, 21) ^ Vector256.ShiftRightLogical(c1, 11);
-        var bits1 = Vector256.ShiftLeft(c2, 21) ^ Vector256.ShiftRightLogical(c3, 11);
-        var scale = Vector256.Create(1.0 / (1UL << 53));
-        return (new(ToDouble53(bits0) * scale), new(ToDouble53(bits1) * scale));
+        return (new(ToUniform(c0, c1)), new(ToUniform(c2, c3)));
     }
 }

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using Engine.Core.Random;
 
 namespace Engine.Simulation.Lanes;
 
@@ -61,7 +62,8 @@ public readonly struct Vector256SingleLane(Vector256<float> value) : ILane<Vecto
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256SingleLane And(Vector256SingleLane a, Vector256SingleLane b) => new(a.Value & b.Value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256SingleLane Or(Vector256SingleLane a, Vector256SingleLane b) => new(a.Value | b.Value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256SingleLane AndNot(Vector256SingleLane a, Vector256SingleLane notB) => new(Vector256.AndNot(a.Value, notB.Value));
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256SingleLane Select(Vector256SingleLane mask, Vector256SingleLane whenTrue, Vector256SingleLane whenFalse) => new(Vector256.ConditionalSelect(mask.Value, whenTrue.Value, whenFalse.Value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256SingleLane Select(Vector256SingleLane mask, Vector256SingleLane whenTrue, Vector256SingleLane whenFalse) =>
+        new(Avx.IsSupported ? Avx.BlendVariable(whenFalse.Value, whenTrue.Value, mask.Value) : Vector256.ConditionalSelect(mask.Value, whenTrue.Value, whenFalse.Value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool Any(Vector256SingleLane mask) => Vector256.ExtractMostSignificantBits(mask.Value) != 0;
 
     /// <summary>Element of a lane; masks (all bits set) come back as a double with bits set too.</summary>
@@ -75,6 +77,15 @@ public readonly struct Vector256SingleLane(Vector256<float> value) : ILane<Vecto
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Read(ReadOnlySpan<Vector256SingleLane> values, int index, int lane) => MemoryMarshal.Cast<Vector256SingleLane, float>(values)[index * 8 + lane];
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Write(Span<Vector256SingleLane> values, int index, int lane, double value) => MemoryMarshal.Cast<Vector256SingleLane, float>(values)[index * 8 + lane] = (float)value;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256SingleLane Gather(ReadOnlySpan<Vector256SingleLane> values, int index, ReadOnlySpan<int> offsets)
+    {
+        var flat = MemoryMarshal.Cast<Vector256SingleLane, float>(values);
+        int origin = index * 8;
+        return new(Vector256.Create(flat[origin + offsets[0]], flat[origin + offsets[1]], flat[origin + offsets[2]], flat[origin + offsets[3]],
+                                    flat[origin + offsets[4]], flat[origin + offsets[5]], flat[origin + offsets[6]], flat[origin + offsets[7]]));
+    }
+
     public static Vector256SingleLane FromElements(ReadOnlySpan<double> values)
     {
         Span<float> narrow = stackalloc float[8];
@@ -85,8 +96,8 @@ public readonly struct Vector256SingleLane(Vector256<float> value) : ILane<Vecto
         return new(Vector256.Create<float>(narrow));
     }
 
-    public static (Vector256SingleLane U0, Vector256SingleLane U1) UniformsPerLane(uint key0, uint key1, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3) =>
-        Philox(key0, key1, Vector256.Create<uint>(counter0[..8]), counter1, Vector256.Create<uint>(counter2[..8]), counter3);
+    public static (Vector256SingleLane U0, Vector256SingleLane U1) UniformsPerLane(in PhiloxKey key, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3) =>
+        Philox(in key, Vector256.Create<uint>(counter0[..8]), counter1, Vector256.Create<uint>(counter2[..8]), counter3);
 
     /// <summary>High 32 bits of the 32 x 32 products of eight lanes: even lanes and odd lanes by vpmuludq, then blended.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -111,27 +122,24 @@ public readonly struct Vector256SingleLane(Vector256<float> value) : ILane<Vecto
 
     /// <summary>Philox4x32-10 with eight counters in the 32-bit lanes of one register; uniforms from the top 24 bits of words 0 and 2.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static (Vector256SingleLane U0, Vector256SingleLane U1) Uniforms(uint key0, uint key1, uint counter0, uint counter1, uint counter2, uint counter3) =>
-        Philox(key0, key1, Vector256.Create(counter0) + LaneIndex, counter1, Vector256.Create(counter2), counter3);
+    public static (Vector256SingleLane U0, Vector256SingleLane U1) Uniforms(in PhiloxKey key, uint counter0, uint counter1, uint counter2, uint counter3) =>
+        Philox(in key, Vector256.Create(counter0) + LaneIndex, counter1, Vector256.Create(counter2), counter3);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector256SingleLane U0, Vector256SingleLane U1) Philox(uint key0, uint key1, Vector256<uint> c0, uint counter1, Vector256<uint> c2, uint counter3)
+    private static (Vector256SingleLane U0, Vector256SingleLane U1) Philox(in PhiloxKey key, Vector256<uint> c0, uint counter1, Vector256<uint> c2, uint counter3)
     {
         var c1 = Vector256.Create(counter1);
         var c3 = Vector256.Create(counter3);
-        uint k0 = key0, k1 = key1;
-        for (int round = 0; round < 10; round++)
+        for (int round = 0; round < Philox4x32.Rounds; round++)
         {
             var high0 = MultiplyHigh(c0, 0xD2511F53);
             var high1 = MultiplyHigh(c2, 0xCD9E8D57);
             var low0 = c0 * Vector256.Create(0xD2511F53u);
             var low1 = c2 * Vector256.Create(0xCD9E8D57u);
-            c0 = high1 ^ c1 ^ Vector256.Create(k0);
-            c2 = high0 ^ c3 ^ Vector256.Create(k1);
+            c0 = high1 ^ c1 ^ Vector256.Create((uint)key.Word0(round));
+            c2 = high0 ^ c3 ^ Vector256.Create((uint)key.Word1(round));
             c1 = low1;
             c3 = low0;
-            k0 += 0x9E3779B9;
-            k1 += 0xBB67AE85;
         }
         var scale = Vector256.Create(1f / (1 << 24));
         var u0 = Vector256.ConvertToSingle(Vector256.ShiftRightLogical(c0, 8).AsInt32()) * scale;

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using Engine.Core.Random;
 
 namespace Engine.Simulation.Lanes;
 
@@ -59,74 +60,53 @@ public readonly struct Vector256x2Lane(Vector256<double> low, Vector256<double> 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane Or(Vector256x2Lane a, Vector256x2Lane b) => new(a.Low | b.Low, a.High | b.High);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane AndNot(Vector256x2Lane a, Vector256x2Lane notB) => new(Vector256.AndNot(a.Low, notB.Low), Vector256.AndNot(a.High, notB.High));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane Select(Vector256x2Lane mask, Vector256x2Lane whenTrue, Vector256x2Lane whenFalse) =>
-        new(Vector256.ConditionalSelect(mask.Low, whenTrue.Low, whenFalse.Low), Vector256.ConditionalSelect(mask.High, whenTrue.High, whenFalse.High));
+        Of(Vector256Lane.Select(mask.L, whenTrue.L, whenFalse.L), Vector256Lane.Select(mask.H, whenTrue.H, whenFalse.H));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool Any(Vector256x2Lane mask) => Vector256.ExtractMostSignificantBits(mask.Low | mask.High) != 0;
     public static double Element(Vector256x2Lane value, int lane) => lane < 4 ? value.Low.GetElement(lane) : value.High.GetElement(lane - 4);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static int MaskBits(Vector256x2Lane mask) => (int)(Vector256.ExtractMostSignificantBits(mask.Low) | (Vector256.ExtractMostSignificantBits(mask.High) << 4));
     // Low then High: lane j of a value is double j of its memory.
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Read(ReadOnlySpan<Vector256x2Lane> values, int index, int lane) => MemoryMarshal.Cast<Vector256x2Lane, double>(values)[index * 8 + lane];
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Write(Span<Vector256x2Lane> values, int index, int lane, double value) => MemoryMarshal.Cast<Vector256x2Lane, double>(values)[index * 8 + lane] = value;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane FromElements(ReadOnlySpan<double> values) => new(Vector256.Create(values[..4]), Vector256.Create(values[4..8]));
-
-    public static (Vector256x2Lane U0, Vector256x2Lane U1) UniformsPerLane(uint key0, uint key1, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256x2Lane Gather(ReadOnlySpan<Vector256x2Lane> values, int index, ReadOnlySpan<int> offsets)
     {
-        var ((lowU0, lowU1), (highU0, highU1)) = UniformsPair(key0, key1,
-            Vector256Lane.Widen(counter0[..4]), Vector256Lane.Widen(counter0[4..8]), counter1, Vector256Lane.Widen(counter2[..4]), Vector256Lane.Widen(counter2[4..8]), counter3);
-        return (Of(lowU0, highU0), Of(lowU1, highU1));
+        var flat = MemoryMarshal.Cast<Vector256x2Lane, double>(values);
+        int origin = index * 8;
+        return new(Vector256.Create(flat[origin + offsets[0]], flat[origin + offsets[1]], flat[origin + offsets[2]], flat[origin + offsets[3]]),
+                   Vector256.Create(flat[origin + offsets[4]], flat[origin + offsets[5]], flat[origin + offsets[6]], flat[origin + offsets[7]]));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane FromElements(ReadOnlySpan<double> values) => new(Vector256.Create(values[..4]), Vector256.Create(values[4..8]));
+
+    public static (Vector256x2Lane U0, Vector256x2Lane U1) UniformsPerLane(in PhiloxKey key, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3) =>
+        UniformsPair(in key, Vector256Lane.Widen(counter0[..4]), Vector256Lane.Widen(counter0[4..8]), counter1, Vector256Lane.Widen(counter2[..4]), Vector256Lane.Widen(counter2[4..8]), counter3);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static (Vector256x2Lane U0, Vector256x2Lane U1) Uniforms(uint key0, uint key1, uint counter0, uint counter1, uint counter2, uint counter3)
+    public static (Vector256x2Lane U0, Vector256x2Lane U1) Uniforms(in PhiloxKey key, uint counter0, uint counter1, uint counter2, uint counter3)
     {
         var low0 = Vector256.Create((ulong)counter0) + Vector256Lane.LaneIndex;
         var word2 = Vector256.Create((ulong)counter2);
-        var ((lowU0, lowU1), (highU0, highU1)) = UniformsPair(key0, key1, low0, low0 + Vector256.Create(4UL), counter1, word2, word2, counter3);
-        return (Of(lowU0, highU0), Of(lowU1, highU1));
+        return UniformsPair(in key, low0, low0 + Vector256.Create(4UL), counter1, word2, word2, counter3);
     }
 
     /// <summary>
-    /// Two groups of four lanes (counter0 .. counter0 + 3 and counter0 + 4 .. counter0 + 7) with their
-    /// Philox rounds interleaved: two independent dependency chains for the core to overlap.
+    /// Two groups of four lanes (lanes 0-3 with counter words a, lanes 4-7 with b), their Philox rounds
+    /// interleaved: two independent dependency chains for the core to overlap.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ((Vector256Lane U0, Vector256Lane U1) Low, (Vector256Lane U0, Vector256Lane U1) High) UniformsPair(
-        uint key0, uint key1, Vector256<ulong> a0, Vector256<ulong> b0, uint counter1, Vector256<ulong> a2, Vector256<ulong> b2, uint counter3)
+    private static (Vector256x2Lane U0, Vector256x2Lane U1) UniformsPair(
+        in PhiloxKey key, Vector256<ulong> a0, Vector256<ulong> b0, uint counter1, Vector256<ulong> a2, Vector256<ulong> b2, uint counter3)
     {
         var a1 = Vector256.Create((ulong)counter1);
         var b1 = a1;
         var a3 = Vector256.Create((ulong)counter3);
         var b3 = a3;
-        var m0 = Vector256.Create(0xD2511F53UL);
-        var m1 = Vector256.Create(0xCD9E8D57UL);
-        uint k0 = key0, k1 = key1;
-        for (int round = 0; round < 10; round++)
+        for (int round = 0; round < Philox4x32.Rounds; round++)
         {
-            var key0Vector = Vector256.Create((ulong)k0);
-            var key1Vector = Vector256.Create((ulong)k1);
-            var pa0 = Vector256Lane.MultiplyLow32(m0, a0);
-            var pb0 = Vector256Lane.MultiplyLow32(m0, b0);
-            var pa1 = Vector256Lane.MultiplyLow32(m1, a2);
-            var pb1 = Vector256Lane.MultiplyLow32(m1, b2);
-            var na0 = Vector256.ShiftRightLogical(pa1, 32) ^ a1 ^ key0Vector;
-            var nb0 = Vector256.ShiftRightLogical(pb1, 32) ^ b1 ^ key0Vector;
-            var na2 = Vector256.ShiftRightLogical(pa0, 32) ^ a3 ^ key1Vector;
-            var nb2 = Vector256.ShiftRightLogical(pb0, 32) ^ b3 ^ key1Vector;
-            a1 = pa1 & Vector256Lane.Low32;
-            b1 = pb1 & Vector256Lane.Low32;
-            a3 = pa0 & Vector256Lane.Low32;
-            b3 = pb0 & Vector256Lane.Low32;
-            a0 = na0;
-            b0 = nb0;
-            a2 = na2;
-            b2 = nb2;
-            k0 += 0x9E3779B9;
-            k1 += 0xBB67AE85;
+            Vector256Lane.PhiloxRound(ref a0, ref a1, ref a2, ref a3, in key, round);
+            Vector256Lane.PhiloxRound(ref b0, ref b1, ref b2, ref b3, in key, round);
         }
-        var scale = Vector256.Create(1.0 / (1UL << 53));
-        var low = (new Vector256Lane(Vector256Lane.ToDouble53(Vector256.ShiftLeft(a0, 21) ^ Vector256.ShiftRightLogical(a1, 11)) * scale),
-                   new Vector256Lane(Vector256Lane.ToDouble53(Vector256.ShiftLeft(a2, 21) ^ Vector256.ShiftRightLogical(a3, 11)) * scale));
-        var high = (new Vector256Lane(Vector256Lane.ToDouble53(Vector256.ShiftLeft(b0, 21) ^ Vector256.ShiftRightLogical(b1, 11)) * scale),
-                    new Vector256Lane(Vector256Lane.ToDouble53(Vector256.ShiftLeft(b2, 21) ^ Vector256.ShiftRightLogical(b3, 11)) * scale));
-        return (low, high);
+        return (new(Vector256Lane.ToUniform(a0, a1), Vector256Lane.ToUniform(b0, b1)),
+                new(Vector256Lane.ToUniform(a2, a3), Vector256Lane.ToUniform(b2, b3)));
     }
 }

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using Engine.Core.Random;
 
 namespace Engine.Simulation.Lanes;
 
@@ -60,62 +61,76 @@ public readonly struct Vector512Lane(Vector512<double> value) : ILane<Vector512L
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane IsFinite(Vector512Lane a) => new(Vector512.Equals(a.Value - a.Value, Vector512<double>.Zero));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane And(Vector512Lane a, Vector512Lane b) => new(a.Value & b.Value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane AndNot(Vector512Lane a, Vector512Lane notB) => new(Vector512.AndNot(a.Value, notB.Value));
+    // Masks are all ones or all zeros per lane, so a blend on the sign bit is the same select in one instruction instead of three.
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane Select(Vector512Lane mask, Vector512Lane whenTrue, Vector512Lane whenFalse) => new(Vector512.ConditionalSelect(mask.Value, whenTrue.Value, whenFalse.Value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool Any(Vector512Lane mask) => Vector512.ExtractMostSignificantBits(mask.Value) != 0;
     public static double Element(Vector512Lane value, int lane) => value.Value.GetElement(lane);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static int MaskBits(Vector512Lane mask) => (int)Vector512.ExtractMostSignificantBits(mask.Value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Read(ReadOnlySpan<Vector512Lane> values, int index, int lane) => MemoryMarshal.Cast<Vector512Lane, double>(values)[index * 8 + lane];
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Write(Span<Vector512Lane> values, int index, int lane, double value) => MemoryMarshal.Cast<Vector512Lane, double>(values)[index * 8 + lane] = value;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512Lane Gather(ReadOnlySpan<Vector512Lane> values, int index, ReadOnlySpan<int> offsets)
+    {
+        var flat = MemoryMarshal.Cast<Vector512Lane, double>(values);
+        int origin = index * 8;
+        return new(Vector512.Create(flat[origin + offsets[0]], flat[origin + offsets[1]], flat[origin + offsets[2]], flat[origin + offsets[3]], flat[origin + offsets[4]], flat[origin + offsets[5]], flat[origin + offsets[6]], flat[origin + offsets[7]]));
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane FromElements(ReadOnlySpan<double> values) => new(Vector512.Create(values[..8]));
 
-    /// <summary>32 x 32 -> 64-bit products of the low halves of each 64-bit lane (vpmuludq where available).</summary>
+    /// <summary>32 x 32 -> 64-bit products of the low halves of each 64-bit lane, whatever the high halves hold (vpmuludq where available).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector512<ulong> MultiplyLow32(Vector512<ulong> a, Vector512<ulong> b) =>
-        Avx512F.IsSupported ? Avx512F.Multiply(a.AsUInt32(), b.AsUInt32()) : a * b;
+        Avx512F.IsSupported ? Avx512F.Multiply(a.AsUInt32(), b.AsUInt32()) : (a & Low32) * (b & Low32);
 
-    /// <summary>An integer below 2^53 to the double of the same value, exactly: two 32-bit halves via the 2^52 exponent trick.</summary>
+    /// <summary>
+    /// The 53-bit uniform (high 2^21 + low &gt;&gt; 11) 2^-53 of two Philox words, each in the low 32 bits of a
+    /// lane (the high bits are ignored): both parts converted exactly by the 2^52 exponent trick, then
+    /// joined by one fused multiply-add, which is exact because the sum has at most 53 significant bits.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector512<double> ToDouble53(Vector512<ulong> bits)
+    internal static Vector512<double> ToUniform(Vector512<ulong> high, Vector512<ulong> low)
     {
-        var high = (Vector512.ShiftRightLogical(bits, 32) | ExponentBits).AsDouble() - TwoTo52;
-        var low = ((bits & Low32) | ExponentBits).AsDouble() - TwoTo52;
-        return high * Vector512.Create(4294967296.0) + low;
+        var highPart = ((high & Low32) | ExponentBits).AsDouble() - TwoTo52;
+        var lowPart = (Vector512.ShiftRightLogical(low & Low32, 11) | ExponentBits).AsDouble() - TwoTo52;
+        return Vector512.FusedMultiplyAdd(highPart, Vector512.Create(1.0 / 4294967296.0), lowPart * Vector512.Create(1.0 / (1UL << 53)));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static (Vector512Lane U0, Vector512Lane U1) Uniforms(uint key0, uint key1, uint counter0, uint counter1, uint counter2, uint counter3) =>
-        Philox(key0, key1, Vector512.Create((ulong)counter0) + LaneIndex, Vector512.Create((ulong)counter1), Vector512.Create((ulong)counter2), Vector512.Create((ulong)counter3));
+    public static (Vector512Lane U0, Vector512Lane U1) Uniforms(in PhiloxKey key, uint counter0, uint counter1, uint counter2, uint counter3) =>
+        Philox(in key, Vector512.Create((ulong)counter0) + LaneIndex, Vector512.Create((ulong)counter1), Vector512.Create((ulong)counter2), Vector512.Create((ulong)counter3));
 
-    public static (Vector512Lane U0, Vector512Lane U1) UniformsPerLane(uint key0, uint key1, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3) =>
-        Philox(key0, key1, Widen(counter0), Vector512.Create((ulong)counter1), Widen(counter2), Vector512.Create((ulong)counter3));
+    public static (Vector512Lane U0, Vector512Lane U1) UniformsPerLane(in PhiloxKey key, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3) =>
+        Philox(in key, Widen(counter0), Vector512.Create((ulong)counter1), Widen(counter2), Vector512.Create((ulong)counter3));
 
     /// <summary>8 32-bit counter words zero-extended into the 64-bit lanes (one vpmovzxdq where available).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector512<ulong> Widen(ReadOnlySpan<uint> values) => Vector512.WidenLower(Vector256.Create(values[..8]).ToVector512Unsafe());
 
-    /// <summary>Philox4x32-10 with each 64-bit lane holding one 32-bit counter word, then the two 53-bit uniforms.</summary>
+    /// <summary>
+    /// One Philox4x32 round on 64-bit lanes that each hold one 32-bit word in their low half. The high
+    /// halves may hold garbage: the multiply reads only the low halves and <see cref="ToUniform"/>
+    /// masks once at the end, so no round masks its products.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector512Lane U0, Vector512Lane U1) Philox(uint key0, uint key1, Vector512<ulong> c0, Vector512<ulong> c1, Vector512<ulong> c2, Vector512<ulong> c3)
+    internal static void PhiloxRound(ref Vector512<ulong> c0, ref Vector512<ulong> c1, ref Vector512<ulong> c2, ref Vector512<ulong> c3, in PhiloxKey key, int round)
     {
-        var m0 = Vector512.Create(0xD2511F53UL);
-        var m1 = Vector512.Create(0xCD9E8D57UL);
-        uint k0 = key0, k1 = key1;
-        for (int round = 0; round < 10; round++)
+        var product0 = MultiplyLow32(Vector512.Create((ulong)Philox4x32.Multiplier0), c0);
+        var product1 = MultiplyLow32(Vector512.Create((ulong)Philox4x32.Multiplier1), c2);
+        c0 = Vector512.ShiftRightLogical(product1, 32) ^ c1 ^ Vector512.Create(key.Word0(round));
+        c2 = Vector512.ShiftRightLogical(product0, 32) ^ c3 ^ Vector512.Create(key.Word1(round));
+        c1 = product1;
+        c3 = product0;
+    }
+
+    /// <summary>Philox4x32-10 on the lanes' counters, then the two 53-bit uniforms.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector512Lane U0, Vector512Lane U1) Philox(in PhiloxKey key, Vector512<ulong> c0, Vector512<ulong> c1, Vector512<ulong> c2, Vector512<ulong> c3)
+    {
+        for (int round = 0; round < Philox4x32.Rounds; round++)
         {
-            var product0 = MultiplyLow32(m0, c0);
-            var product1 = MultiplyLow32(m1, c2);
-            var next0 = Vector512.ShiftRightLogical(product1, 32) ^ c1 ^ Vector512.Create((ulong)k0);
-            var next2 = Vector512.ShiftRightLogical(product0, 32) ^ c3 ^ Vector512.Create((ulong)k1);
-            c1 = product1 & Low32;
-            c3 = product0 & Low32;
-            c0 = next0;
-            c2 = next2;
-            k0 += 0x9E3779B9;
-            k1 += 0xBB67AE85;
+            PhiloxRound(ref c0, ref c1, ref c2, ref c3, in key, round);
         }
-        var bits0 = Vector512.ShiftLeft(c0, 21) ^ Vector512.ShiftRightLogical(c1, 11);
-        var bits1 = Vector512.ShiftLeft(c2, 21) ^ Vector512.ShiftRightLogical(c3, 11);
-        var scale = Vector512.Create(1.0 / (1UL << 53));
-        return (new(ToDouble53(bits0) * scale), new(ToDouble53(bits1) * scale));
+        return (new(ToUniform(c0, c1)), new(ToUniform(c2, c3)));
     }
 }

@@ -8,18 +8,29 @@ files match it. Edit the template, then run this script from this folder.
 import pathlib
 
 WIDTHS = {
-    "128": ("2", "0UL, 1UL", "Sse2.IsSupported ? Sse2.Multiply(a.AsUInt32(), b.AsUInt32()) : a * b",
+    "128": ("2", "0UL, 1UL", "Sse2.IsSupported ? Sse2.Multiply(a.AsUInt32(), b.AsUInt32()) : (a & Low32) * (b & Low32)",
             "Vector128.WidenLower(Vector128.Create(values[0], values[1], 0u, 0u))"),
-    "256": ("4", "0UL, 1UL, 2UL, 3UL", "Avx2.IsSupported ? Avx2.Multiply(a.AsUInt32(), b.AsUInt32()) : a * b",
+    "256": ("4", "0UL, 1UL, 2UL, 3UL", "Avx2.IsSupported ? Avx2.Multiply(a.AsUInt32(), b.AsUInt32()) : (a & Low32) * (b & Low32)",
             "Vector256.WidenLower(Vector128.Create(values[..4]).ToVector256Unsafe())"),
-    "512": ("8", "0UL, 1UL, 2UL, 3UL, 4UL, 5UL, 6UL, 7UL", "Avx512F.IsSupported ? Avx512F.Multiply(a.AsUInt32(), b.AsUInt32()) : a * b",
+    "512": ("8", "0UL, 1UL, 2UL, 3UL, 4UL, 5UL, 6UL, 7UL", "Avx512F.IsSupported ? Avx512F.Multiply(a.AsUInt32(), b.AsUInt32()) : (a & Low32) * (b & Low32)",
             "Vector512.WidenLower(Vector256.Create(values[..8]).ToVector512Unsafe())"),
 }
+
+SELECT = {
+    "128": "Sse41.IsSupported ? Sse41.BlendVariable(whenFalse.Value, whenTrue.Value, mask.Value) : Vector128.ConditionalSelect(mask.Value, whenTrue.Value, whenFalse.Value)",
+    "256": "Avx.IsSupported ? Avx.BlendVariable(whenFalse.Value, whenTrue.Value, mask.Value) : Vector256.ConditionalSelect(mask.Value, whenTrue.Value, whenFalse.Value)",
+    "512": "Vector512.ConditionalSelect(mask.Value, whenTrue.Value, whenFalse.Value)",
+}
+
+
+def gather(width):
+    return ", ".join(f"flat[origin + offsets[{j}]]" for j in range(int(width)))
+
 
 here = pathlib.Path(__file__).parent
 template = (here / "VectorLane.template").read_text()
 for bits, (width, index, multiply, widen) in WIDTHS.items():
-    text = (template.replace("__WIDEN__", widen).replace("__B__", bits).replace("__W__", width)
+    text = (template.replace("__WIDEN__", widen).replace("__SELECT__", SELECT[bits]).replace("__GATHER__", gather(width)).replace("__B__", bits).replace("__W__", width)
             .replace("__INDEX__", index).replace("__MUL__", multiply))
     text = text.replace("/// <summary>" + width + " replicates",
                         "// Generated from VectorLane.template by generate.py: edit the template, not this file.\n/// <summary>" + width + " replicates", 1)

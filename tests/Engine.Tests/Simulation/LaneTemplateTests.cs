@@ -3,13 +3,20 @@ namespace Engine.Tests.Simulation;
 /// <summary>The three vector lanes are generated from one template; they must not drift from it.</summary>
 public class LaneTemplateTests
 {
+    private static readonly Dictionary<string, string> Selects = new()
+    {
+        ["128"] = "Sse41.IsSupported ? Sse41.BlendVariable(whenFalse.Value, whenTrue.Value, mask.Value) : Vector128.ConditionalSelect(mask.Value, whenTrue.Value, whenFalse.Value)",
+        ["256"] = "Avx.IsSupported ? Avx.BlendVariable(whenFalse.Value, whenTrue.Value, mask.Value) : Vector256.ConditionalSelect(mask.Value, whenTrue.Value, whenFalse.Value)",
+        ["512"] = "Vector512.ConditionalSelect(mask.Value, whenTrue.Value, whenFalse.Value)",
+    };
+
     private static readonly (string Bits, string Width, string Index, string Multiply, string Widen)[] Widths =
     [
-        ("128", "2", "0UL, 1UL", "Sse2.IsSupported ? Sse2.Multiply(a.AsUInt32(), b.AsUInt32()) : a * b",
+        ("128", "2", "0UL, 1UL", "Sse2.IsSupported ? Sse2.Multiply(a.AsUInt32(), b.AsUInt32()) : (a & Low32) * (b & Low32)",
             "Vector128.WidenLower(Vector128.Create(values[0], values[1], 0u, 0u))"),
-        ("256", "4", "0UL, 1UL, 2UL, 3UL", "Avx2.IsSupported ? Avx2.Multiply(a.AsUInt32(), b.AsUInt32()) : a * b",
+        ("256", "4", "0UL, 1UL, 2UL, 3UL", "Avx2.IsSupported ? Avx2.Multiply(a.AsUInt32(), b.AsUInt32()) : (a & Low32) * (b & Low32)",
             "Vector256.WidenLower(Vector128.Create(values[..4]).ToVector256Unsafe())"),
-        ("512", "8", "0UL, 1UL, 2UL, 3UL, 4UL, 5UL, 6UL, 7UL", "Avx512F.IsSupported ? Avx512F.Multiply(a.AsUInt32(), b.AsUInt32()) : a * b",
+        ("512", "8", "0UL, 1UL, 2UL, 3UL, 4UL, 5UL, 6UL, 7UL", "Avx512F.IsSupported ? Avx512F.Multiply(a.AsUInt32(), b.AsUInt32()) : (a & Low32) * (b & Low32)",
             "Vector512.WidenLower(Vector256.Create(values[..8]).ToVector512Unsafe())"),
     ];
 
@@ -20,7 +27,8 @@ public class LaneTemplateTests
         string template = File.ReadAllText(Path.Combine(folder, "VectorLane.template"));
         foreach (var (bits, width, index, multiply, widen) in Widths)
         {
-            string expected = template.Replace("__WIDEN__", widen, StringComparison.Ordinal).Replace("__B__", bits, StringComparison.Ordinal).Replace("__W__", width, StringComparison.Ordinal)
+            string gather = string.Join(", ", Enumerable.Range(0, int.Parse(width, System.Globalization.CultureInfo.InvariantCulture)).Select(j => $"flat[origin + offsets[{j}]]"));
+            string expected = template.Replace("__WIDEN__", widen, StringComparison.Ordinal).Replace("__SELECT__", Selects[bits], StringComparison.Ordinal).Replace("__GATHER__", gather, StringComparison.Ordinal).Replace("__B__", bits, StringComparison.Ordinal).Replace("__W__", width, StringComparison.Ordinal)
                 .Replace("__INDEX__", index, StringComparison.Ordinal).Replace("__MUL__", multiply, StringComparison.Ordinal);
             string summary = "/// <summary>" + width + " replicates";
             int at = expected.IndexOf(summary, StringComparison.Ordinal);
