@@ -59,8 +59,7 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
     private readonly TLane[] _matrixB;
     private readonly TLane[] _scratchLower;
     private readonly TLane[] _scratchCov;
-    private PhiloxKey _key;
-    private bool _keyReady;
+    private PhiloxKey _key;                   // (seed, replicate >> 32), with its round keys
 
     public LaneLoop(SimulationSpec spec)
     {
@@ -112,6 +111,7 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
         _matrixB = new TLane[d * (d + 1)];
         _scratchLower = new TLane[dd];
         _scratchCov = new TLane[dd];
+        _key = new PhiloxKey(spec.Seed, 0);
     }
 
     /// <summary>Standard normals generated so far (lanes x draws), for the benchmarks' draws-per-second figures.</summary>
@@ -129,10 +129,9 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
     public TLane Run(long firstReplicate, Span<TLane> trajectory, Span<TLane> stationary)
     {
         uint key1 = (uint)((ulong)firstReplicate >> 32);
-        if (_key.Key0 != _spec.Seed || _key.Key1 != key1 || !_keyReady)
+        if (_key.Key1 != key1)
         {
             _key = new PhiloxKey(_spec.Seed, key1);
-            _keyReady = true;
         }
         uint counter0 = (uint)firstReplicate;
         int d = _d, dd = d * d;

@@ -1,0 +1,115 @@
+using Engine.Core.Random;
+using Engine.Simulation.Lanes;
+
+namespace Engine.Tests.Simulation;
+
+/// <summary>
+/// Every lane draws the reference stream's uniforms bit for bit (the vector Philox keeps garbage in
+/// the high halves of its 64-bit lanes and masks once at the end; the round keys come from
+/// <see cref="PhiloxKey"/>), and gathers lanes from the offsets it is given.
+/// </summary>
+public class LaneRandomTests
+{
+    [Fact]
+    public void Vector128UniformsAreTheReferenceBits() => CheckUniforms<Vector128Lane>();
+
+    [Fact]
+    public void Vector256UniformsAreTheReferenceBits() => CheckUniforms<Vector256Lane>();
+
+    [Fact]
+    public void Vector256x2UniformsAreTheReferenceBits() => CheckUniforms<Vector256x2Lane>();
+
+    [Fact]
+    public void Vector512UniformsAreTheReferenceBits() => CheckUniforms<Vector512Lane>();
+
+    [Fact]
+    public void ScalarUniformsAreTheReferenceBits() => CheckUniforms<ScalarLane>();
+
+    [Fact]
+    public void SingleUniformsAreTheTop24BitsOfTheReferenceWords()
+    {
+        var key = new PhiloxKey(9, 0x8000_0001);
+        for (uint block = 0; block < 64; block++)
+        {
+            var (u0, u1) = Vector256SingleLane.Uniforms(in key, 0xFFFF_FFF8 - block * 977, block, 12_345 * block, 1);
+            for (int lane = 0; lane < 8; lane++)
+            {
+                var expected = Philox4x32.Generate(9, 0x8000_0001, 0xFFFF_FFF8 - block * 977 + (uint)lane, block, 12_345 * block, 1);
+                Assert.Equal((expected.X0 >> 8) / (double)(1 << 24), Vector256SingleLane.Element(u0, lane));
+                Assert.Equal((expected.X2 >> 8) / (double)(1 << 24), Vector256SingleLane.Element(u1, lane));
+            }
+        }
+    }
+
+    [Fact]
+    public void Vector128GathersByOffset() => CheckGather<Vector128Lane>();
+
+    [Fact]
+    public void Vector256GathersByOffset() => CheckGather<Vector256Lane>();
+
+    [Fact]
+    public void Vector256x2GathersByOffset() => CheckGather<Vector256x2Lane>();
+
+    [Fact]
+    public void Vector512GathersByOffset() => CheckGather<Vector512Lane>();
+
+    [Fact]
+    public void SingleGathersByOffset() => CheckGather<Vector256SingleLane>();
+
+    private static void CheckUniforms<T>() where T : struct, ILane<T>
+    {
+        // Keys and counters with high bits set, so a missing mask or a wrong carry shows.
+        foreach (var (seed, keyHigh) in new (uint, uint)[] { (1, 0), (0xFFFF_FFF0, 0x8000_0001) })
+        {
+            var key = new PhiloxKey(seed, keyHigh);
+            for (uint block = 0; block < 64; block++)
+            {
+                uint counter0 = 0xFFFF_FFF8 - block * 977, round = 3 + block, slot = (7u << 24) | (block * 12_345), draw = block % 5;
+                var (u0, u1) = T.Uniforms(in key, counter0, round, slot, draw);
+                var perLane0 = new uint[T.Width];
+                var perLane2 = new uint[T.Width];
+                for (int lane = 0; lane < T.Width; lane++)
+                {
+                    perLane0[lane] = counter0 + (uint)(31 * lane);
+                    perLane2[lane] = slot ^ (uint)lane;
+                }
+                var (v0, v1) = T.UniformsPerLane(in key, perLane0, round, perLane2, draw);
+                for (int lane = 0; lane < T.Width; lane++)
+                {
+                    var expected = Philox4x32.Generate(seed, keyHigh, counter0 + (uint)lane, round, slot, draw);
+                    Assert.Equal(ReplicateStream.UniformFromBits(expected.X0, expected.X1), T.Element(u0, lane));
+                    Assert.Equal(ReplicateStream.UniformFromBits(expected.X2, expected.X3), T.Element(u1, lane));
+                    var expectedPerLane = Philox4x32.Generate(seed, keyHigh, perLane0[lane], round, perLane2[lane], draw);
+                    Assert.Equal(ReplicateStream.UniformFromBits(expectedPerLane.X0, expectedPerLane.X1), T.Element(v0, lane));
+                    Assert.Equal(ReplicateStream.UniformFromBits(expectedPerLane.X2, expectedPerLane.X3), T.Element(v1, lane));
+                }
+            }
+        }
+    }
+
+    private static void CheckGather<T>() where T : struct, ILane<T>
+    {
+        int width = T.Width;
+        var values = new T[6];
+        for (int index = 0; index < values.Length; index++)
+        {
+            for (int lane = 0; lane < width; lane++)
+            {
+                // Small integers: exact in float lanes too.
+                T.Write(values, index, lane, 100 * index + lane);
+            }
+        }
+        // Lane j reads element index x width + offsets[j] of the flat array: across lanes and values.
+        var offsets = new int[width];
+        for (int j = 0; j < width; j++)
+        {
+            offsets[j] = (width - 1 - j) + width * (j % 3);
+        }
+        var gathered = T.Gather(values, 2, offsets);
+        for (int j = 0; j < width; j++)
+        {
+            int flat = 2 * width + offsets[j];
+            Assert.Equal(100 * (flat / width) + flat % width, T.Element(gathered, j));
+        }
+    }
+}
