@@ -53,6 +53,44 @@ public class BackendAgreementTests
             k = 1
             weights = { real = 0.5, curated = 0.2, self = 0.3 }
             """ },
+        { "linear, K = 4, d = 1", """
+            dimension = 1
+            rounds = 12
+            burn_in = 4
+            replicates = 2
+            seed = 6
+
+            [[model]]
+            name = "line"
+            n = 9
+            covariance = "full"
+            real_mean = [0.5]
+            real_cov = [[2.0]]
+            reward = "linear"
+            reward_direction = [1.0]
+            beta = 0.7
+            k = 4
+            weights = { real = 0.5, curated = 0.3, self = 0.2 }
+            """ },
+        { "quadratic, K = 3, d = 4, diag", """
+            dimension = 4
+            rounds = 10
+            burn_in = 2
+            replicates = 2
+            seed = 5
+
+            [[model]]
+            name = "wide"
+            n = 70
+            covariance = "diag"
+            real_mean = [1.0, 0.0, -1.0, 2.0]
+            real_cov = [[1.0, 0.2, 0.0, 0.0], [0.2, 1.0, 0.1, 0.0], [0.0, 0.1, 2.0, 0.3], [0.0, 0.0, 0.3, 0.5]]
+            reward = "quadratic"
+            reward_center = [0.0, 0.0, 0.0, 1.0]
+            beta = 0.4
+            k = 3
+            weights = { real = 0.4, curated = 0.4, self = 0.2 }
+            """ },
         { "quadratic, K = 2, three models", (Header + "\n" + SpecText.Theta + "\n" + SpecText.Phi + "\n" + SpecText.Phi.Replace("name = \"phi\"", "name = \"psi\"").Replace("cross = { theta = 0.3 }", "cross = { theta = 0.1, phi = 0.2 }"))
             .Replace("k = \"inf\"", "k = 2") },
     };
