@@ -38,7 +38,7 @@ internal static class Throughput
         var rows = new List<(string Width, double Raw, double Rate, double PerRound)>();
         foreach (var width in widths)
         {
-            if (width == "512" && !Vector512.IsHardwareAccelerated)
+            if (width is "512" or "512x2" && !Vector512.IsHardwareAccelerated)
             {
                 continue;
             }

@@ -64,7 +64,7 @@ internal static class CommandLine
 
     public static Option<string> SimdOption() => new("--simd")
     {
-        Description = "SIMD width of the cpu backend: auto (widest accelerated, in the measured order 512, 256x2, 256, 128), or one of 512, 256x2, 256, 128, scalar. The environment variable LOOPSIM_SIMD does the same.",
+        Description = "SIMD width of the cpu backend: auto (widest accelerated, in the measured order 512x2, 512, 256x2, 256, 128), or one of 512x2, 512, 256x2, 256, 128, scalar. The environment variable LOOPSIM_SIMD does the same.",
         DefaultValueFactory = _ => Engine.Simulation.SimdWidths.Auto,
     };
 

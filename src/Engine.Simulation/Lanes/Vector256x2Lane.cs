@@ -5,11 +5,12 @@ using Engine.Core.Random;
 
 namespace Engine.Simulation.Lanes;
 
+// Generated from VectorPairLane.template by generate.py: edit the template, not this file.
 /// <summary>
 /// 8 replicates in two Vector256&lt;double&gt; halves. Every operation is issued on both halves, so
 /// the step runs as two independent dependency chains: the loop is latency-bound (Philox
 /// rounds, the polynomial chains of log and exp), and two chains let the core overlap them
-/// (bench/RESULTS.md has the measurement that made this the default on AVX2 machines).
+/// (bench/RESULTS.md has the measurements that set the automatic order of widths).
 /// </summary>
 public readonly struct Vector256x2Lane(Vector256<double> low, Vector256<double> high) : ILane<Vector256x2Lane>
 {
@@ -86,11 +87,11 @@ public readonly struct Vector256x2Lane(Vector256<double> low, Vector256<double> 
     {
         var low0 = Vector256.Create((ulong)counter0) + Vector256Lane.LaneIndex;
         var word2 = Vector256.Create((ulong)counter2);
-        return UniformsPair(in key, low0, low0 + Vector256.Create(4UL), counter1, word2, word2, counter3);
+        return UniformsPair(in key, low0, low0 + Vector256.Create((ulong)4), counter1, word2, word2, counter3);
     }
 
     /// <summary>
-    /// Two groups of four lanes (lanes 0-3 with counter words a, lanes 4-7 with b), their Philox rounds
+    /// Two groups of 4 lanes (the low half with counter words a, the high half with b), their Philox rounds
     /// interleaved: two independent dependency chains for the core to overlap.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

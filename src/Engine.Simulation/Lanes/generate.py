@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""Writes Vector128Lane.cs, Vector256Lane.cs and Vector512Lane.cs from VectorLane.template.
+"""Writes Vector128Lane.cs, Vector256Lane.cs and Vector512Lane.cs from VectorLane.template, and
+Vector256x2Lane.cs and Vector512x2Lane.cs (two registers per lane value) from VectorPairLane.template.
 
-The three vector lanes differ only in their width (.NET 10 has no public interface over
-Vector128/256/512), so they are generated from one template; tests/Engine.Tests checks that the
-files match it. Edit the template, then run this script from this folder.
+The vector lanes differ only in their width (.NET 10 has no public interface over
+Vector128/256/512), so they are generated from one template each; tests/Engine.Tests checks that
+the files match them. Edit a template, then run this script from this folder.
 """
 import pathlib
 
@@ -35,3 +36,14 @@ for bits, (width, index, multiply, widen) in WIDTHS.items():
     text = text.replace("/// <summary>" + width + " replicates",
                         "// Generated from VectorLane.template by generate.py: edit the template, not this file.\n/// <summary>" + width + " replicates", 1)
     (here / f"Vector{bits}Lane.cs").write_text(text)
+
+pair_template = (here / "VectorPairLane.template").read_text()
+for bits, half in {"256": 4, "512": 8}.items():
+    width = 2 * half
+    low = ", ".join(f"flat[origin + offsets[{j}]]" for j in range(half))
+    high = ", ".join(f"flat[origin + offsets[{j}]]" for j in range(half, width))
+    text = (pair_template.replace("__GATHER_LOW__", low).replace("__GATHER_HIGH__", high).replace("__B__", bits)
+            .replace("__W__", str(width)).replace("__H__", str(half)))
+    text = text.replace("/// <summary>\n/// " + str(width) + " replicates",
+                        "// Generated from VectorPairLane.template by generate.py: edit the template, not this file.\n/// <summary>\n/// " + str(width) + " replicates", 1)
+    (here / f"Vector{bits}x2Lane.cs").write_text(text)

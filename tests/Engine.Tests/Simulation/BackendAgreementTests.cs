@@ -103,7 +103,7 @@ public class BackendAgreementTests
         const long count = 37; // not a multiple of any width: the last group is partial
         var (reference, referenceFinite) = SimulationRunner.PerReplicate(spec, "scalar", count);
         int perReplicate = spec.ModelCount * spec.ModelCount;
-        foreach (var width in new[] { "128", "256", "256x2", "512" })
+        foreach (var width in new[] { "128", "256", "256x2", "512", "512x2" })
         {
             var (values, finite) = SimulationRunner.PerReplicate(spec, width, count);
             int flipped = 0;
@@ -141,7 +141,7 @@ public class BackendAgreementTests
     public void EveryWidthIsIdenticalForEveryThreadCount()
     {
         var spec = SpecText.Load(SpecText.Pair.Replace("k = \"inf\"", "k = 4")) with { Replicates = 600 };
-        foreach (var width in new[] { "128", "256", "256x2", "512" })
+        foreach (var width in new[] { "128", "256", "256x2", "512", "512x2" })
         {
             string one = SummaryWriter.ToJson(SimulationRunner.Run(spec, new RunOptions { Threads = 1, Simd = width }));
             string two = SummaryWriter.ToJson(SimulationRunner.Run(spec, new RunOptions { Threads = 2, Simd = width }));

@@ -19,6 +19,9 @@ public class LaneMathTests
     public void Vector512MatchesMath() => Check<Vector512Lane>();
 
     [Fact]
+    public void Vector512x2MatchesMath() => Check<Vector512x2Lane>();
+
+    [Fact]
     public void ScalarLanePolynomialsMatchMath() => Check<ScalarLane>(polynomialsOnly: true);
 
     [Fact]

@@ -23,6 +23,9 @@ public class LaneRandomTests
     public void Vector512UniformsAreTheReferenceBits() => CheckUniforms<Vector512Lane>();
 
     [Fact]
+    public void Vector512x2UniformsAreTheReferenceBits() => CheckUniforms<Vector512x2Lane>();
+
+    [Fact]
     public void ScalarUniformsAreTheReferenceBits() => CheckUniforms<ScalarLane>();
 
     [Fact]
@@ -52,6 +55,9 @@ public class LaneRandomTests
 
     [Fact]
     public void Vector512GathersByOffset() => CheckGather<Vector512Lane>();
+
+    [Fact]
+    public void Vector512x2GathersByOffset() => CheckGather<Vector512x2Lane>();
 
     [Fact]
     public void SingleGathersByOffset() => CheckGather<Vector256SingleLane>();

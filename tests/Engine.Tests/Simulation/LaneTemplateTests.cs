@@ -37,4 +37,24 @@ public class LaneTemplateTests
                 $"Vector{bits}Lane.cs differs from VectorLane.template: edit the template and run src/Engine.Simulation/Lanes/generate.py");
         }
     }
+
+    [Fact]
+    public void PairLanesMatchTheirTemplate()
+    {
+        string folder = Path.Combine(Cli.ReadmeTests.RepositoryRoot(), "src", "Engine.Simulation", "Lanes");
+        string template = File.ReadAllText(Path.Combine(folder, "VectorPairLane.template"));
+        foreach (var (bits, half) in new[] { ("256", 4), ("512", 8) })
+        {
+            int width = 2 * half;
+            string low = string.Join(", ", Enumerable.Range(0, half).Select(j => $"flat[origin + offsets[{j}]]"));
+            string high = string.Join(", ", Enumerable.Range(half, half).Select(j => $"flat[origin + offsets[{j}]]"));
+            string expected = template.Replace("__GATHER_LOW__", low, StringComparison.Ordinal).Replace("__GATHER_HIGH__", high, StringComparison.Ordinal)
+                .Replace("__B__", bits, StringComparison.Ordinal).Replace("__W__", $"{width}", StringComparison.Ordinal).Replace("__H__", $"{half}", StringComparison.Ordinal);
+            string summary = "/// <summary>\n/// " + width + " replicates";
+            int at = expected.IndexOf(summary, StringComparison.Ordinal);
+            expected = expected[..at] + "// Generated from VectorPairLane.template by generate.py: edit the template, not this file.\n" + expected[at..];
+            Assert.True(expected == File.ReadAllText(Path.Combine(folder, $"Vector{bits}x2Lane.cs")),
+                $"Vector{bits}x2Lane.cs differs from VectorPairLane.template: edit the template and run src/Engine.Simulation/Lanes/generate.py");
+        }
+    }
 }

@@ -1,0 +1,113 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using Engine.Core.Random;
+
+namespace Engine.Simulation.Lanes;
+
+// Generated from VectorPairLane.template by generate.py: edit the template, not this file.
+/// <summary>
+/// 16 replicates in two Vector512&lt;double&gt; halves. Every operation is issued on both halves, so
+/// the step runs as two independent dependency chains: the loop is latency-bound (Philox
+/// rounds, the polynomial chains of log and exp), and two chains let the core overlap them
+/// (bench/RESULTS.md has the measurements that set the automatic order of widths).
+/// </summary>
+public readonly struct Vector512x2Lane(Vector512<double> low, Vector512<double> high) : ILane<Vector512x2Lane>
+{
+    public readonly Vector512<double> Low = low;
+    public readonly Vector512<double> High = high;
+
+    public static int Width => 16;
+    public static string Name => "vector256x2";
+    public static bool IsHardwareAccelerated => Vector512.IsHardwareAccelerated;
+    public static Vector512x2Lane AllTrue => new(Vector512<double>.AllBitsSet, Vector512<double>.AllBitsSet);
+
+    private static Vector512x2Lane Of(Vector512Lane low, Vector512Lane high) => new(low.Value, high.Value);
+    private Vector512Lane L => new(Low);
+    private Vector512Lane H => new(High);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512x2Lane Broadcast(double value) { var v = Vector512.Create(value); return new(v, v); }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512x2Lane operator +(Vector512x2Lane a, Vector512x2Lane b) => new(a.Low + b.Low, a.High + b.High);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512x2Lane operator -(Vector512x2Lane a, Vector512x2Lane b) => new(a.Low - b.Low, a.High - b.High);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512x2Lane operator *(Vector512x2Lane a, Vector512x2Lane b) => new(a.Low * b.Low, a.High * b.High);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512x2Lane operator /(Vector512x2Lane a, Vector512x2Lane b) => new(a.Low / b.Low, a.High / b.High);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512x2Lane Sqrt(Vector512x2Lane a) => new(Vector512.Sqrt(a.Low), Vector512.Sqrt(a.High));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512x2Lane Exp(Vector512x2Lane a) => LaneMath.Exp(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512x2Lane Log(Vector512x2Lane a) => LaneMath.Log(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static (Vector512x2Lane Sin, Vector512x2Lane Cos) SinCosTwoPi(Vector512x2Lane u) => LaneMath.SinCosTwoPi(u);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512x2Lane Max(Vector512x2Lane a, Vector512x2Lane b) => new(Vector512.Max(a.Low, b.Low), Vector512.Max(a.High, b.High));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512x2Lane Abs(Vector512x2Lane a) => new(Vector512.Abs(a.Low), Vector512.Abs(a.High));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512x2Lane Round(Vector512x2Lane a) => new(Vector512.Round(a.Low), Vector512.Round(a.High));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512x2Lane MultiplyAdd(Vector512x2Lane a, Vector512x2Lane b, Vector512x2Lane c) =>
+        new(Vector512.FusedMultiplyAdd(a.Low, b.Low, c.Low), Vector512.FusedMultiplyAdd(a.High, b.High, c.High));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector512x2Lane Mantissa, Vector512x2Lane Exponent) SplitExponent(Vector512x2Lane x)
+    {
+        var (lowMantissa, lowExponent) = Vector512Lane.SplitExponent(x.L);
+        var (highMantissa, highExponent) = Vector512Lane.SplitExponent(x.H);
+        return (Of(lowMantissa, highMantissa), Of(lowExponent, highExponent));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512x2Lane ScaleByPowerOfTwo(Vector512x2Lane x, Vector512x2Lane k) =>
+        Of(Vector512Lane.ScaleByPowerOfTwo(x.L, k.L), Vector512Lane.ScaleByPowerOfTwo(x.H, k.H));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512x2Lane LessThan(Vector512x2Lane a, Vector512x2Lane b) => new(Vector512.LessThan(a.Low, b.Low), Vector512.LessThan(a.High, b.High));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512x2Lane GreaterThan(Vector512x2Lane a, Vector512x2Lane b) => new(Vector512.GreaterThan(a.Low, b.Low), Vector512.GreaterThan(a.High, b.High));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512x2Lane Equal(Vector512x2Lane a, Vector512x2Lane b) => new(Vector512.Equals(a.Low, b.Low), Vector512.Equals(a.High, b.High));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512x2Lane IsFinite(Vector512x2Lane a) => Of(Vector512Lane.IsFinite(a.L), Vector512Lane.IsFinite(a.H));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512x2Lane And(Vector512x2Lane a, Vector512x2Lane b) => new(a.Low & b.Low, a.High & b.High);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512x2Lane Or(Vector512x2Lane a, Vector512x2Lane b) => new(a.Low | b.Low, a.High | b.High);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512x2Lane AndNot(Vector512x2Lane a, Vector512x2Lane notB) => new(Vector512.AndNot(a.Low, notB.Low), Vector512.AndNot(a.High, notB.High));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512x2Lane Select(Vector512x2Lane mask, Vector512x2Lane whenTrue, Vector512x2Lane whenFalse) =>
+        Of(Vector512Lane.Select(mask.L, whenTrue.L, whenFalse.L), Vector512Lane.Select(mask.H, whenTrue.H, whenFalse.H));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool Any(Vector512x2Lane mask) => Vector512.ExtractMostSignificantBits(mask.Low | mask.High) != 0;
+    public static double Element(Vector512x2Lane value, int lane) => lane < 8 ? value.Low.GetElement(lane) : value.High.GetElement(lane - 8);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static int MaskBits(Vector512x2Lane mask) => (int)(Vector512.ExtractMostSignificantBits(mask.Low) | (Vector512.ExtractMostSignificantBits(mask.High) << 8));
+    // Low then High: lane j of a value is double j of its memory.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Read(ReadOnlySpan<Vector512x2Lane> values, int index, int lane) => MemoryMarshal.Cast<Vector512x2Lane, double>(values)[index * 16 + lane];
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Write(Span<Vector512x2Lane> values, int index, int lane, double value) => MemoryMarshal.Cast<Vector512x2Lane, double>(values)[index * 16 + lane] = value;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512x2Lane Gather(ReadOnlySpan<Vector512x2Lane> values, int index, ReadOnlySpan<int> offsets)
+    {
+        var flat = MemoryMarshal.Cast<Vector512x2Lane, double>(values);
+        int origin = index * 16;
+        return new(Vector512.Create(flat[origin + offsets[0]], flat[origin + offsets[1]], flat[origin + offsets[2]], flat[origin + offsets[3]], flat[origin + offsets[4]], flat[origin + offsets[5]], flat[origin + offsets[6]], flat[origin + offsets[7]]),
+                   Vector512.Create(flat[origin + offsets[8]], flat[origin + offsets[9]], flat[origin + offsets[10]], flat[origin + offsets[11]], flat[origin + offsets[12]], flat[origin + offsets[13]], flat[origin + offsets[14]], flat[origin + offsets[15]]));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512x2Lane FromElements(ReadOnlySpan<double> values) => new(Vector512.Create(values[..8]), Vector512.Create(values[8..16]));
+
+    public static (Vector512x2Lane U0, Vector512x2Lane U1) UniformsPerLane(in PhiloxKey key, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3) =>
+        UniformsPair(in key, Vector512Lane.Widen(counter0[..8]), Vector512Lane.Widen(counter0[8..16]), counter1, Vector512Lane.Widen(counter2[..8]), Vector512Lane.Widen(counter2[8..16]), counter3);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector512x2Lane U0, Vector512x2Lane U1) Uniforms(in PhiloxKey key, uint counter0, uint counter1, uint counter2, uint counter3)
+    {
+        var low0 = Vector512.Create((ulong)counter0) + Vector512Lane.LaneIndex;
+        var word2 = Vector512.Create((ulong)counter2);
+        return UniformsPair(in key, low0, low0 + Vector512.Create((ulong)8), counter1, word2, word2, counter3);
+    }
+
+    /// <summary>
+    /// Two groups of 8 lanes (the low half with counter words a, the high half with b), their Philox rounds
+    /// interleaved: two independent dependency chains for the core to overlap.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector512x2Lane U0, Vector512x2Lane U1) UniformsPair(
+        in PhiloxKey key, Vector512<ulong> a0, Vector512<ulong> b0, uint counter1, Vector512<ulong> a2, Vector512<ulong> b2, uint counter3)
+    {
+        var a1 = Vector512.Create((ulong)counter1);
+        var b1 = a1;
+        var a3 = Vector512.Create((ulong)counter3);
+        var b3 = a3;
+        for (int round = 0; round < Philox4x32.Rounds; round++)
+        {
+            Vector512Lane.PhiloxRound(ref a0, ref a1, ref a2, ref a3, in key, round);
+            Vector512Lane.PhiloxRound(ref b0, ref b1, ref b2, ref b3, in key, round);
+        }
+        return (new(Vector512Lane.ToUniform(a0, a1), Vector512Lane.ToUniform(b0, b1)),
+                new(Vector512Lane.ToUniform(a2, a3), Vector512Lane.ToUniform(b2, b3)));
+    }
+}
