@@ -38,17 +38,13 @@ internal static class Throughput
         var rows = new List<(string Width, double Raw, double Rate, double PerRound)>();
         foreach (var width in widths)
         {
-            if (width is "512" or "512x2" && !Vector512.IsHardwareAccelerated)
+            if (!Widths.IsAccelerated(width))
             {
                 continue;
             }
             // Best of three for the generator and of two for the loop: the machines here are noisy
             // (+-15% between runs), and the best run is the closest to what the hardware does.
-            double raw = 0;
-            for (int attempt = 0; attempt < 3; attempt++)
-            {
-                raw = Math.Max(raw, Widths.Run(width, new RawNormals(threads)));
-            }
+            double raw = BestOf(3, () => Widths.Run(width, new RawNormals(threads)));
             if (width == "single")
             {
                 bestRawSingle = raw;
@@ -66,13 +62,12 @@ internal static class Throughput
                 Precision = width == "single" ? "single" : "double",
             };
             SimulationRunner.Run(spec with { Replicates = 512 }, options); // warm-up: JIT tiers
-            double rate = 0;
-            for (int attempt = 0; attempt < 2; attempt++)
+            double rate = BestOf(2, () =>
             {
                 var clock = Stopwatch.StartNew();
                 SimulationRunner.Run(spec, options);
-                rate = Math.Max(rate, replicates * (double)spec.Rounds / clock.Elapsed.TotalSeconds);
-            }
+                return replicates * (double)spec.Rounds / clock.Elapsed.TotalSeconds;
+            });
             rows.Add((width, raw, rate, perRound));
         }
         foreach (var (width, raw, rate, perRound) in rows)
@@ -87,6 +82,16 @@ internal static class Throughput
         {
             Agreement(spec);
         }
+    }
+
+    private static double BestOf(int attempts, Func<double> measure)
+    {
+        double best = 0;
+        for (int attempt = 0; attempt < attempts; attempt++)
+        {
+            best = Math.Max(best, measure());
+        }
+        return best;
     }
 
     /// <summary>Every accelerated width against the scalar reference, replicate by replicate (the tests do this where they run; this checks hardware the CI lacks).</summary>

@@ -9,4 +9,12 @@ internal static class Widths
 
     public static double Run<TBody>(string width, TBody body) where TBody : ILaneAction<double> =>
         LaneDispatch.Run<TBody, double>(width, body);
+
+    /// <summary>Whether the processor runs this width in hardware (Vector512 lanes are emulated, slowly, without AVX-512).</summary>
+    public static bool IsAccelerated(string width) => LaneDispatch.Run<Accelerated, bool>(width, default);
+
+    private readonly struct Accelerated : ILaneAction<bool>
+    {
+        public bool Run<T>() where T : struct, Engine.Simulation.Lanes.ILane<T> => T.IsHardwareAccelerated;
+    }
 }

@@ -132,10 +132,10 @@ public readonly struct Vector256SingleLane(Vector256<float> value) : ILane<Vecto
         var c3 = Vector256.Create(counter3);
         for (int round = 0; round < Philox4x32.Rounds; round++)
         {
-            var high0 = MultiplyHigh(c0, 0xD2511F53);
-            var high1 = MultiplyHigh(c2, 0xCD9E8D57);
-            var low0 = c0 * Vector256.Create(0xD2511F53u);
-            var low1 = c2 * Vector256.Create(0xCD9E8D57u);
+            var high0 = MultiplyHigh(c0, Philox4x32.Multiplier0);
+            var high1 = MultiplyHigh(c2, Philox4x32.Multiplier1);
+            var low0 = c0 * Vector256.Create(Philox4x32.Multiplier0);
+            var low1 = c2 * Vector256.Create(Philox4x32.Multiplier1);
             c0 = high1 ^ c1 ^ Vector256.Create((uint)key.Word0(round));
             c2 = high0 ^ c3 ^ Vector256.Create((uint)key.Word1(round));
             c1 = low1;
