@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Engine.Core.Results;
 using Engine.Core.Specs;
 using Engine.Core.Statistics;
@@ -44,36 +45,98 @@ public static class SimulationRunner
         {
             throw SpecException.Invalid("--precision", options.Precision, "single precision needs --backend cpu (the reference is double)");
         }
-        string width = options.Precision == "single" ? LaneDispatch.Single
+        string width = options.Precision == "single" ? SimdWidths.ResolveSingle(options.Simd)
             : options.Backend == Backends.Reference ? "scalar" : SimdWidths.Resolve(options.Simd);
         var runBlock = LaneDispatch.Run<BlockRunner, Action<SimulationSpec, SimulationSpec[], long, BlockStatistics>>(width, default);
         var arms = spec.Influence is null
             ? new[] { spec }
             : new[] { spec, spec.InfluenceArm(+1), spec.InfluenceArm(-1) };
-        long blockCount = (spec.Replicates + BlockSize - 1) / BlockSize;
-        int waveSize = options.Threads * 4;
-        var waveStatistics = new BlockStatistics[waveSize];
-        var total = new BlockStatistics(spec);
-        long done = 0;
-        for (long waveStart = 0; waveStart < blockCount; waveStart += waveSize)
-        {
-            cancel.ThrowIfCancellationRequested();
-            int blocksInWave = (int)Math.Min(waveSize, blockCount - waveStart);
-            Parallel.For(0, blocksInWave, new ParallelOptions { MaxDegreeOfParallelism = options.Threads, CancellationToken = cancel }, b =>
-            {
-                var statistics = waveStatistics[b] ??= new BlockStatistics(spec);
-                statistics.Clear();
-                runBlock(spec, arms, waveStart + b, statistics);
-            });
-            for (int b = 0; b < blocksInWave; b++)
-            {
-                total.Merge(waveStatistics[b]);
-                long first = (waveStart + b) * BlockSize;
-                done += Math.Min(BlockSize, spec.Replicates - first);
-            }
-            progress?.Report(done);
-        }
+        var total = RunBlocks(spec, arms, runBlock, options.Threads, progress, cancel);
         return total.ToResult(spec, options.Precision == "single" ? options.Backend + "-single" : options.Backend);
+    }
+
+    /// <summary>
+    /// Runs every block on <paramref name="threads"/> workers, each taking the next block as soon
+    /// as it is free (no wave of blocks waits for its slowest one), and merges the blocks'
+    /// statistics strictly in block order, so the sums are the same for every thread count. At
+    /// most a window of blocks may finish ahead of the merge, which bounds the memory they hold.
+    /// </summary>
+    private static BlockStatistics RunBlocks(SimulationSpec spec, SimulationSpec[] arms, Action<SimulationSpec, SimulationSpec[], long, BlockStatistics> runBlock,
+        int threads, IProgress<long>? progress, CancellationToken cancel)
+    {
+        long blockCount = (spec.Replicates + BlockSize - 1) / BlockSize;
+        int window = threads * 4;
+        var finished = new BlockStatistics?[window];
+        var spare = new Stack<BlockStatistics>();
+        var total = new BlockStatistics(spec);
+        var gate = new object();
+        long claimed = 0, merged = 0, done = 0;
+        ExceptionDispatchInfo? failure = null;
+
+        void Work()
+        {
+            try
+            {
+                while (true)
+                {
+                    long block;
+                    BlockStatistics statistics;
+                    lock (gate)
+                    {
+                        while (failure is null && !cancel.IsCancellationRequested && claimed < blockCount && claimed >= merged + window)
+                        {
+                            Monitor.Wait(gate);
+                        }
+                        if (failure is not null || cancel.IsCancellationRequested || claimed >= blockCount)
+                        {
+                            return;
+                        }
+                        block = claimed++;
+                        statistics = spare.Count > 0 ? spare.Pop() : new BlockStatistics(spec);
+                    }
+                    statistics.Clear();
+                    runBlock(spec, arms, block, statistics);
+                    lock (gate)
+                    {
+                        finished[block % window] = statistics;
+                        while (merged < blockCount && finished[merged % window] is { } next)
+                        {
+                            total.Merge(next);
+                            finished[merged % window] = null;
+                            spare.Push(next);
+                            done += Math.Min(BlockSize, spec.Replicates - merged * BlockSize);
+                            merged++;
+                        }
+                        // Under the lock, so the reports arrive in order.
+                        progress?.Report(done);
+                        Monitor.PulseAll(gate);
+                    }
+                }
+            }
+            catch (Exception exception)
+            {
+                lock (gate)
+                {
+                    failure ??= ExceptionDispatchInfo.Capture(exception);
+                    Monitor.PulseAll(gate);
+                }
+            }
+        }
+
+        var workers = new Thread[Math.Min(threads, blockCount) - 1];
+        for (int w = 0; w < workers.Length; w++)
+        {
+            workers[w] = new Thread(Work) { IsBackground = true, Name = "loopsim worker " + (w + 1) };
+            workers[w].Start();
+        }
+        Work();
+        foreach (var worker in workers)
+        {
+            worker.Join();
+        }
+        failure?.Throw();
+        cancel.ThrowIfCancellationRequested();
+        return total;
     }
 
     /// <summary>

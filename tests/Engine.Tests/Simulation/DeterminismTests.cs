@@ -19,6 +19,44 @@ public class DeterminismTests
     }
 
     [Fact]
+    public void ManyBlocksOnManyThreadsMergeInBlockOrder()
+    {
+        // 21 blocks on 3 workers: more blocks than the window that may finish ahead of the merge
+        // (4 per worker), and blocks that finish out of order.
+        var spec = SpecText.Load(SpecText.Pair) with { Rounds = 4, BurnIn = 2, Replicates = 20 * SimulationRunner.BlockSize + 17 };
+        var reports = new List<long>();
+        string one = SummaryWriter.ToJson(SimulationRunner.Run(spec, new RunOptions { Threads = 1 }));
+        string three = SummaryWriter.ToJson(SimulationRunner.Run(spec, new RunOptions { Threads = 3 }, new Reports(reports)));
+        Assert.Equal(one, three);
+        Assert.Equal(spec.Replicates, reports[^1]);
+        Assert.True(reports.Zip(reports.Skip(1)).All(pair => pair.First <= pair.Second), "progress went backwards");
+    }
+
+    [Fact]
+    public void CancellingStopsEveryWorker()
+    {
+        var spec = SpecText.Load(SpecText.Pair) with { Rounds = 4, BurnIn = 2, Replicates = 20 * SimulationRunner.BlockSize };
+        using var cancel = new CancellationTokenSource();
+        var reports = new List<long>();
+        var progress = new Reports(reports, cancel.Cancel);
+        Assert.Throws<OperationCanceledException>(() => SimulationRunner.Run(spec, new RunOptions { Threads = 3 }, progress, cancel.Token));
+        Assert.True(reports[^1] < spec.Replicates, "the run went on to the end after it was cancelled");
+    }
+
+    /// <summary>Records progress synchronously (System.Progress would post to the thread pool), optionally acting on the first report.</summary>
+    private sealed class Reports(List<long> values, Action? onFirst = null) : IProgress<long>
+    {
+        public void Report(long value)
+        {
+            values.Add(value);
+            if (values.Count == 1)
+            {
+                onFirst?.Invoke();
+            }
+        }
+    }
+
+    [Fact]
     public void CliWritesTheSameBytesForOneAndTwoThreads()
     {
         string specPath = Loopsim.WriteSpec(SpecText.Pair, out string folder, "pair.toml");
