@@ -56,6 +56,32 @@ public static class SimdWidths
         }
         return Vector128.IsHardwareAccelerated ? "128" : "scalar";
     }
+
+    /// <summary>
+    /// The float lanes of --precision single: 256x2 (two registers, 16 replicates) or 256 (8).
+    /// Auto takes the measured faster, 256x2 (bench/RESULTS.md). A LOOPSIM_SIMD that names a
+    /// double width without a float form (512x2, 512, 128, scalar) leaves single at auto, so one
+    /// environment serves both precisions; the --simd flag must name a float form.
+    /// </summary>
+    public static string ResolveSingle(string requested)
+    {
+        if (requested == Auto && Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } forced)
+        {
+            if (Array.IndexOf(Names, forced) < 1)
+            {
+                throw SpecException.Invalid(EnvironmentVariable, forced, "one of 512x2, 512, 256x2, 256, 128, scalar");
+            }
+            requested = Array.IndexOf(SingleNames, forced) > 0 ? forced : Auto;
+        }
+        if (Array.IndexOf(SingleNames, requested) < 0)
+        {
+            throw SpecException.Invalid("--simd", requested, "one of auto, 256x2, 256 with --precision single");
+        }
+        return requested == "256" ? LaneDispatch.Single256 : LaneDispatch.Single;
+    }
+
+    /// <summary>The --simd values that have a float form.</summary>
+    public static readonly string[] SingleNames = [Auto, "256x2", "256"];
 }
 
 /// <summary>Work that is generic over the lane type, run at a lane named by its width.</summary>
@@ -69,6 +95,8 @@ public static class LaneDispatch
 {
     /// <summary>The names: the SIMD widths, plus single (float lanes).</summary>
     public const string Single = "single";
+    /// <summary>Single precision in one 256-bit register (8 lanes), the form <see cref="Single"/> (16 lanes in two) pairs.</summary>
+    public const string Single256 = "single256";
 
     public static TResult Run<TAction, TResult>(string width, TAction action) where TAction : ILaneAction<TResult> => width switch
     {
@@ -77,7 +105,8 @@ public static class LaneDispatch
         "256x2" => action.Run<Vector256x2Lane>(),
         "256" => action.Run<Vector256Lane>(),
         "128" => action.Run<Vector128Lane>(),
-        Single => action.Run<Vector256SingleLane>(),
+        Single => action.Run<Vector256Singlex2Lane>(),
+        Single256 => action.Run<Vector256SingleLane>(),
         _ => action.Run<ScalarLane>(),
     };
 }

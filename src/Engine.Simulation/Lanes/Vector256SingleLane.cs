@@ -17,7 +17,7 @@ public readonly struct Vector256SingleLane(Vector256<float> value) : ILane<Vecto
 {
     public readonly Vector256<float> Value = value;
 
-    private static readonly Vector256<uint> LaneIndex = Vector256.Create(0u, 1, 2, 3, 4, 5, 6, 7);
+    internal static readonly Vector256<uint> LaneIndex = Vector256.Create(0u, 1, 2, 3, 4, 5, 6, 7);
 
     public static int Width => 8;
     public static string Name => "single256";
@@ -101,7 +101,7 @@ public readonly struct Vector256SingleLane(Vector256<float> value) : ILane<Vecto
 
     /// <summary>High 32 bits of the 32 x 32 products of eight lanes: even lanes and odd lanes by vpmuludq, then blended.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<uint> MultiplyHigh(Vector256<uint> a, uint b)
+    internal static Vector256<uint> MultiplyHigh(Vector256<uint> a, uint b)
     {
         var multiplier = Vector256.Create(b);
         Vector256<ulong> even, odd;
@@ -132,18 +132,27 @@ public readonly struct Vector256SingleLane(Vector256<float> value) : ILane<Vecto
         var c3 = Vector256.Create(counter3);
         for (int round = 0; round < Philox4x32.Rounds; round++)
         {
-            var high0 = MultiplyHigh(c0, Philox4x32.Multiplier0);
-            var high1 = MultiplyHigh(c2, Philox4x32.Multiplier1);
-            var low0 = c0 * Vector256.Create(Philox4x32.Multiplier0);
-            var low1 = c2 * Vector256.Create(Philox4x32.Multiplier1);
-            c0 = high1 ^ c1 ^ Vector256.Create((uint)key.Word0(round));
-            c2 = high0 ^ c3 ^ Vector256.Create((uint)key.Word1(round));
-            c1 = low1;
-            c3 = low0;
+            PhiloxRound(ref c0, ref c1, ref c2, ref c3, in key, round);
         }
-        var scale = Vector256.Create(1f / (1 << 24));
-        var u0 = Vector256.ConvertToSingle(Vector256.ShiftRightLogical(c0, 8).AsInt32()) * scale;
-        var u1 = Vector256.ConvertToSingle(Vector256.ShiftRightLogical(c2, 8).AsInt32()) * scale;
-        return (new(u0), new(u1));
+        return (new(ToUniform(c0)), new(ToUniform(c2)));
     }
+
+    /// <summary>One Philox4x32 round on eight counters held in the 32-bit lanes of four registers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void PhiloxRound(ref Vector256<uint> c0, ref Vector256<uint> c1, ref Vector256<uint> c2, ref Vector256<uint> c3, in PhiloxKey key, int round)
+    {
+        var high0 = MultiplyHigh(c0, Philox4x32.Multiplier0);
+        var high1 = MultiplyHigh(c2, Philox4x32.Multiplier1);
+        var low0 = c0 * Vector256.Create(Philox4x32.Multiplier0);
+        var low1 = c2 * Vector256.Create(Philox4x32.Multiplier1);
+        c0 = high1 ^ c1 ^ Vector256.Create((uint)key.Word0(round));
+        c2 = high0 ^ c3 ^ Vector256.Create((uint)key.Word1(round));
+        c1 = low1;
+        c3 = low0;
+    }
+
+    /// <summary>A uniform in [0, 1) from the top 24 bits of a Philox word.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<float> ToUniform(Vector256<uint> word) =>
+        Vector256.ConvertToSingle(Vector256.ShiftRightLogical(word, 8).AsInt32()) * Vector256.Create(1f / (1 << 24));
 }

@@ -88,6 +88,17 @@ public class BadSpecTests
     }
 
     [Fact]
+    public void SinglePrecisionAtAWidthWithoutFloatLanesIsAUserError()
+    {
+        string specPath = Loopsim.WriteSpec(SpecText.Pair, out string folder, "good.toml");
+        var outcome = Loopsim.Run("run", specPath, "--precision", "single", "--simd", "512", "--out", Path.Combine(folder, "out"));
+        Assert.Equal(2, outcome.ExitCode);
+        Assert.Contains("--simd = \"512\"", outcome.StandardError, StringComparison.Ordinal);
+        Assert.Single(outcome.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.False(Directory.Exists(Path.Combine(folder, "out")));
+    }
+
+    [Fact]
     public void MissingSpecFileIsAUserError()
     {
         var outcome = Loopsim.Run("run", "/nonexistent/spec.toml");

@@ -166,6 +166,25 @@ public class BackendAgreementTests
         Assert.True(relative.Count(x => x > 1e-4) <= relative.Length / 50, $"{relative.Count(x => x > 1e-4)} of {relative.Length} values beyond 1e-4");
     }
 
+    /// <summary>
+    /// The two-register float lane (16 replicates, the default of --precision single) computes each
+    /// half as the one-register lane does, so every replicate's results are the same to the bit.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Specs))]
+    public void SinglePrecisionInTwoRegistersIsTheOneRegisterLaneBitForBit(string name, string text)
+    {
+        var spec = SpecText.Load(text);
+        const long count = 37;
+        var (one, oneFinite) = SimulationRunner.PerReplicate(spec, LaneDispatch.Single256, count);
+        var (two, twoFinite) = SimulationRunner.PerReplicate(spec, LaneDispatch.Single, count);
+        Assert.Equal(oneFinite, twoFinite);
+        for (int k = 0; k < one.Length; k++)
+        {
+            Assert.True(BitConverter.DoubleToInt64Bits(one[k]) == BitConverter.DoubleToInt64Bits(two[k]), $"{name}: value {k}: {one[k]:R} against {two[k]:R}");
+        }
+    }
+
     [Fact]
     public void SinglePrecisionEstimatesAgreeWithDoubleStatistically()
     {

@@ -27,6 +27,9 @@ public class LaneMathTests
     [Fact]
     public void SinglePrecisionIsFloatAccurate() => Check<Vector256SingleLane>(tolerance: 1e-6);
 
+    [Fact]
+    public void SinglePrecisionInTwoRegistersIsFloatAccurate() => Check<Vector256Singlex2Lane>(tolerance: 1e-6);
+
     private static void Check<T>(bool polynomialsOnly = false, double tolerance = 1e-15) where T : struct, ILane<T>
     {
         var stream = new ReplicateStream(3, 0);

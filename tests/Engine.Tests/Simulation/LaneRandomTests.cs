@@ -29,17 +29,23 @@ public class LaneRandomTests
     public void ScalarUniformsAreTheReferenceBits() => CheckUniforms<ScalarLane>();
 
     [Fact]
-    public void SingleUniformsAreTheTop24BitsOfTheReferenceWords()
+    public void SingleUniformsAreTheTop24BitsOfTheReferenceWords() => CheckSingleUniforms<Vector256SingleLane>();
+
+    [Fact]
+    public void SingleX2UniformsAreTheTop24BitsOfTheReferenceWords() => CheckSingleUniforms<Vector256Singlex2Lane>();
+
+    private static void CheckSingleUniforms<T>() where T : struct, ILane<T>
     {
         var key = new PhiloxKey(9, 0x8000_0001);
         for (uint block = 0; block < 64; block++)
         {
-            var (u0, u1) = Vector256SingleLane.Uniforms(in key, 0xFFFF_FFF8 - block * 977, block, 12_345 * block, 1);
-            for (int lane = 0; lane < 8; lane++)
+            // Counter word 0 wraps within the lanes for the first block (0xFFFFFFF8 + 8 and beyond).
+            var (u0, u1) = T.Uniforms(in key, 0xFFFF_FFF8 - block * 977, block, 12_345 * block, 1);
+            for (int lane = 0; lane < T.Width; lane++)
             {
                 var expected = Philox4x32.Generate(9, 0x8000_0001, 0xFFFF_FFF8 - block * 977 + (uint)lane, block, 12_345 * block, 1);
-                Assert.Equal((expected.X0 >> 8) / (double)(1 << 24), Vector256SingleLane.Element(u0, lane));
-                Assert.Equal((expected.X2 >> 8) / (double)(1 << 24), Vector256SingleLane.Element(u1, lane));
+                Assert.Equal((expected.X0 >> 8) / (double)(1 << 24), T.Element(u0, lane));
+                Assert.Equal((expected.X2 >> 8) / (double)(1 << 24), T.Element(u1, lane));
             }
         }
     }
@@ -61,6 +67,9 @@ public class LaneRandomTests
 
     [Fact]
     public void SingleGathersByOffset() => CheckGather<Vector256SingleLane>();
+
+    [Fact]
+    public void SingleX2GathersByOffset() => CheckGather<Vector256Singlex2Lane>();
 
     private static void CheckUniforms<T>() where T : struct, ILane<T>
     {

@@ -1,0 +1,115 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using Engine.Core.Random;
+
+namespace Engine.Simulation.Lanes;
+
+/// <summary>
+/// Single precision in two registers: 16 replicates in two Vector256&lt;float&gt; halves, each half
+/// computed exactly as <see cref="Vector256SingleLane"/> computes its 8 lanes (so a replicate's
+/// results are the same to the bit in either lane type). Every operation is issued on both
+/// halves, two independent dependency chains for the core to overlap, as <c>256x2</c> does for
+/// double (bench/RESULTS.md).
+/// </summary>
+public readonly struct Vector256Singlex2Lane(Vector256<float> low, Vector256<float> high) : ILane<Vector256Singlex2Lane>
+{
+    public readonly Vector256<float> Low = low;
+    public readonly Vector256<float> High = high;
+
+    public static int Width => 16;
+    public static string Name => "single256x2";
+    public static bool IsHardwareAccelerated => Vector256.IsHardwareAccelerated;
+    public static Vector256Singlex2Lane AllTrue => new(Vector256<float>.AllBitsSet, Vector256<float>.AllBitsSet);
+
+    private static Vector256Singlex2Lane Of(Vector256SingleLane low, Vector256SingleLane high) => new(low.Value, high.Value);
+    private Vector256SingleLane L => new(Low);
+    private Vector256SingleLane H => new(High);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Singlex2Lane Broadcast(double value) { var v = Vector256.Create((float)value); return new(v, v); }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Singlex2Lane operator +(Vector256Singlex2Lane a, Vector256Singlex2Lane b) => new(a.Low + b.Low, a.High + b.High);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Singlex2Lane operator -(Vector256Singlex2Lane a, Vector256Singlex2Lane b) => new(a.Low - b.Low, a.High - b.High);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Singlex2Lane operator *(Vector256Singlex2Lane a, Vector256Singlex2Lane b) => new(a.Low * b.Low, a.High * b.High);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Singlex2Lane operator /(Vector256Singlex2Lane a, Vector256Singlex2Lane b) => new(a.Low / b.Low, a.High / b.High);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Singlex2Lane Sqrt(Vector256Singlex2Lane a) => new(Vector256.Sqrt(a.Low), Vector256.Sqrt(a.High));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Singlex2Lane Exp(Vector256Singlex2Lane a) => new(Vector256.Exp(a.Low), Vector256.Exp(a.High));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Singlex2Lane Log(Vector256Singlex2Lane a) => new(Vector256.Log(a.Low), Vector256.Log(a.High));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static (Vector256Singlex2Lane Sin, Vector256Singlex2Lane Cos) SinCosTwoPi(Vector256Singlex2Lane u) => LaneMath.SinCosTwoPi(u);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Singlex2Lane Max(Vector256Singlex2Lane a, Vector256Singlex2Lane b) => new(Vector256.Max(a.Low, b.Low), Vector256.Max(a.High, b.High));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Singlex2Lane Abs(Vector256Singlex2Lane a) => new(Vector256.Abs(a.Low), Vector256.Abs(a.High));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Singlex2Lane Round(Vector256Singlex2Lane a) => new(Vector256.Round(a.Low), Vector256.Round(a.High));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Singlex2Lane MultiplyAdd(Vector256Singlex2Lane a, Vector256Singlex2Lane b, Vector256Singlex2Lane c) =>
+        new(Vector256.FusedMultiplyAdd(a.Low, b.Low, c.Low), Vector256.FusedMultiplyAdd(a.High, b.High, c.High));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector256Singlex2Lane Mantissa, Vector256Singlex2Lane Exponent) SplitExponent(Vector256Singlex2Lane x)
+    {
+        var (lowMantissa, lowExponent) = Vector256SingleLane.SplitExponent(x.L);
+        var (highMantissa, highExponent) = Vector256SingleLane.SplitExponent(x.H);
+        return (Of(lowMantissa, highMantissa), Of(lowExponent, highExponent));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256Singlex2Lane ScaleByPowerOfTwo(Vector256Singlex2Lane x, Vector256Singlex2Lane k) =>
+        Of(Vector256SingleLane.ScaleByPowerOfTwo(x.L, k.L), Vector256SingleLane.ScaleByPowerOfTwo(x.H, k.H));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Singlex2Lane LessThan(Vector256Singlex2Lane a, Vector256Singlex2Lane b) => new(Vector256.LessThan(a.Low, b.Low), Vector256.LessThan(a.High, b.High));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Singlex2Lane GreaterThan(Vector256Singlex2Lane a, Vector256Singlex2Lane b) => new(Vector256.GreaterThan(a.Low, b.Low), Vector256.GreaterThan(a.High, b.High));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Singlex2Lane Equal(Vector256Singlex2Lane a, Vector256Singlex2Lane b) => new(Vector256.Equals(a.Low, b.Low), Vector256.Equals(a.High, b.High));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Singlex2Lane IsFinite(Vector256Singlex2Lane a) => Of(Vector256SingleLane.IsFinite(a.L), Vector256SingleLane.IsFinite(a.H));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Singlex2Lane And(Vector256Singlex2Lane a, Vector256Singlex2Lane b) => new(a.Low & b.Low, a.High & b.High);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Singlex2Lane Or(Vector256Singlex2Lane a, Vector256Singlex2Lane b) => new(a.Low | b.Low, a.High | b.High);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Singlex2Lane AndNot(Vector256Singlex2Lane a, Vector256Singlex2Lane notB) => new(Vector256.AndNot(a.Low, notB.Low), Vector256.AndNot(a.High, notB.High));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Singlex2Lane Select(Vector256Singlex2Lane mask, Vector256Singlex2Lane whenTrue, Vector256Singlex2Lane whenFalse) =>
+        Of(Vector256SingleLane.Select(mask.L, whenTrue.L, whenFalse.L), Vector256SingleLane.Select(mask.H, whenTrue.H, whenFalse.H));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool Any(Vector256Singlex2Lane mask) => Vector256.ExtractMostSignificantBits(mask.Low | mask.High) != 0;
+    public static double Element(Vector256Singlex2Lane value, int lane) => lane < 8 ? Vector256SingleLane.Element(value.L, lane) : Vector256SingleLane.Element(value.H, lane - 8);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static int MaskBits(Vector256Singlex2Lane mask) => (int)(Vector256.ExtractMostSignificantBits(mask.Low) | (Vector256.ExtractMostSignificantBits(mask.High) << 8));
+    // Low then High: lane j of a value is float j of its memory.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Read(ReadOnlySpan<Vector256Singlex2Lane> values, int index, int lane) => MemoryMarshal.Cast<Vector256Singlex2Lane, float>(values)[index * 16 + lane];
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Write(Span<Vector256Singlex2Lane> values, int index, int lane, double value) => MemoryMarshal.Cast<Vector256Singlex2Lane, float>(values)[index * 16 + lane] = (float)value;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256Singlex2Lane Gather(ReadOnlySpan<Vector256Singlex2Lane> values, int index, ReadOnlySpan<int> offsets)
+    {
+        var flat = MemoryMarshal.Cast<Vector256Singlex2Lane, float>(values);
+        int origin = index * 16;
+        return new(Vector256.Create(flat[origin + offsets[0]], flat[origin + offsets[1]], flat[origin + offsets[2]], flat[origin + offsets[3]],
+                                    flat[origin + offsets[4]], flat[origin + offsets[5]], flat[origin + offsets[6]], flat[origin + offsets[7]]),
+                   Vector256.Create(flat[origin + offsets[8]], flat[origin + offsets[9]], flat[origin + offsets[10]], flat[origin + offsets[11]],
+                                    flat[origin + offsets[12]], flat[origin + offsets[13]], flat[origin + offsets[14]], flat[origin + offsets[15]]));
+    }
+
+    public static Vector256Singlex2Lane FromElements(ReadOnlySpan<double> values) =>
+        Of(Vector256SingleLane.FromElements(values[..8]), Vector256SingleLane.FromElements(values[8..16]));
+
+    public static (Vector256Singlex2Lane U0, Vector256Singlex2Lane U1) UniformsPerLane(in PhiloxKey key, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3) =>
+        UniformsPair(in key, Vector256.Create<uint>(counter0[..8]), Vector256.Create<uint>(counter0[8..16]), counter1,
+                     Vector256.Create<uint>(counter2[..8]), Vector256.Create<uint>(counter2[8..16]), counter3);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector256Singlex2Lane U0, Vector256Singlex2Lane U1) Uniforms(in PhiloxKey key, uint counter0, uint counter1, uint counter2, uint counter3)
+    {
+        var low0 = Vector256.Create(counter0) + Vector256SingleLane.LaneIndex;
+        var word2 = Vector256.Create(counter2);
+        return UniformsPair(in key, low0, low0 + Vector256.Create(8u), counter1, word2, word2, counter3);
+    }
+
+    /// <summary>Two groups of 8 lanes (the low half with counter words a, the high half with b), their Philox rounds interleaved.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256Singlex2Lane U0, Vector256Singlex2Lane U1) UniformsPair(
+        in PhiloxKey key, Vector256<uint> a0, Vector256<uint> b0, uint counter1, Vector256<uint> a2, Vector256<uint> b2, uint counter3)
+    {
+        var a1 = Vector256.Create(counter1);
+        var b1 = a1;
+        var a3 = Vector256.Create(counter3);
+        var b3 = a3;
+        for (int round = 0; round < Philox4x32.Rounds; round++)
+        {
+            Vector256SingleLane.PhiloxRound(ref a0, ref a1, ref a2, ref a3, in key, round);
+            Vector256SingleLane.PhiloxRound(ref b0, ref b1, ref b2, ref b3, in key, round);
+        }
+        return (new(Vector256SingleLane.ToUniform(a0), Vector256SingleLane.ToUniform(b0)),
+                new(Vector256SingleLane.ToUniform(a2), Vector256SingleLane.ToUniform(b2)));
+    }
+}
