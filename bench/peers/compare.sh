@@ -21,10 +21,18 @@ echo "$numpy_line"
 numpy_rate=$(echo "$numpy_line" | sed -E 's/.*: ([0-9.e+]+) replicate-rounds\/s/\1/')
 
 out=$(mktemp -d)
-start=$(date +%s.%N)
-"$loopsim" run bench/canonical.toml --replicates "$loopsim_replicates" --out "$out" >/dev/null 2>&1
-end=$(date +%s.%N)
-loopsim_rate=$("$python" -c "print(f'{$loopsim_replicates * 200 / ($end - $start):.4g}')")
-echo "loopsim (cpu backend, all cores, $(nproc) threads): $loopsim_replicates replicates x 200 rounds in $("$python" -c "print(f'{$end - $start:.2f}')") s: $loopsim_rate replicate-rounds/s (process start included)"
+# loopsim's run, with the process start included; prints its rate.
+run_loopsim() {
+  local start end
+  start=$(date +%s.%N)
+  "$loopsim" run bench/canonical.toml --replicates "$loopsim_replicates" --out "$out" "$@" >/dev/null 2>&1
+  end=$(date +%s.%N)
+  "$python" -c "print(f'{$loopsim_replicates * 200 / ($end - $start):.4g}')"
+}
+loopsim_rate=$(run_loopsim)
+echo "loopsim (cpu backend, all cores, $(nproc) threads): $loopsim_replicates replicates x 200 rounds: $loopsim_rate replicate-rounds/s (process start included)"
 "$python" -c "print(f'ratio loopsim / numpy: {$loopsim_rate / $numpy_rate:.1f}x')"
+# The optional float lanes (per-replicate results within 7e-6 of double for 99% of replicates).
+single_rate=$(run_loopsim --precision single)
+echo "loopsim --precision single: $single_rate replicate-rounds/s; ratio to numpy (double): $("$python" -c "print(f'{$single_rate / $numpy_rate:.1f}x')")"
 rm -rf "$out"
