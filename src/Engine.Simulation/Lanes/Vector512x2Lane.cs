@@ -18,7 +18,7 @@ public readonly struct Vector512x2Lane(Vector512<double> low, Vector512<double> 
     public readonly Vector512<double> High = high;
 
     public static int Width => 16;
-    public static string Name => "vector256x2";
+    public static string Name => "vector512x2";
     public static bool IsHardwareAccelerated => Vector512.IsHardwareAccelerated;
     public static Vector512x2Lane AllTrue => new(Vector512<double>.AllBitsSet, Vector512<double>.AllBitsSet);
 
