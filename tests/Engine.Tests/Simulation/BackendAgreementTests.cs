@@ -1,4 +1,5 @@
 using Engine.Core.Results;
+using Engine.Core.Specs;
 using Engine.Simulation;
 using Engine.Tests.Support;
 
@@ -121,6 +122,40 @@ public class BackendAgreementTests
                 }
             }
             Assert.True(flipped <= count / 1000, $"{name}, width {width}: {flipped} of {count} replicates differ beyond 1e-9");
+        }
+    }
+
+    /// <summary>
+    /// The canonical benchmark (bench/canonical.toml: K = 4, so about 45 curated choices per
+    /// replicate and round) over 1,024 replicates and 40 rounds, about 1.8 million choices: a
+    /// choice that flips on a last-bit difference of exp would show here, and at most 0.1% of
+    /// the replicates may differ beyond 1e-9.
+    /// </summary>
+    [Fact]
+    public void CanonicalBenchmarkAgreesWithTheReferenceAtScale()
+    {
+        string path = Path.Combine(Cli.ReadmeTests.RepositoryRoot(), "bench", "canonical.toml");
+        var spec = SpecLoader.LoadFile(path) with { Rounds = 40, BurnIn = 20 };
+        const long count = 1024;
+        var (reference, _) = SimulationRunner.PerReplicate(spec, "scalar", count);
+        int perReplicate = spec.ModelCount * spec.ModelCount;
+        foreach (var width in new[] { "128", "256x2" })
+        {
+            var (values, _) = SimulationRunner.PerReplicate(spec, width, count);
+            int differing = 0;
+            for (long r = 0; r < count; r++)
+            {
+                for (int k = 0; k < perReplicate; k++)
+                {
+                    double expected = reference[r * perReplicate + k], actual = values[r * perReplicate + k];
+                    if (Math.Abs(actual - expected) > 1e-9 * Math.Max(1, Math.Abs(expected)))
+                    {
+                        differing++;
+                        break;
+                    }
+                }
+            }
+            Assert.True(differing <= count / 1000, $"width {width}: {differing} of {count} replicates differ beyond 1e-9");
         }
     }
 
