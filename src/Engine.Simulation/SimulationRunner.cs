@@ -99,6 +99,7 @@ public static class SimulationRunner
                     lock (gate)
                     {
                         finished[block % window] = statistics;
+                        long mergedBefore = merged;
                         while (merged < blockCount && finished[merged % window] is { } next)
                         {
                             total.Merge(next);
@@ -107,8 +108,12 @@ public static class SimulationRunner
                             done += Math.Min(BlockSize, spec.Replicates - merged * BlockSize);
                             merged++;
                         }
-                        // Under the lock, so the reports arrive in order.
-                        progress?.Report(done);
+                        // Under the lock, so the reports arrive in order; a block that finished
+                        // ahead of the merge reports nothing until the blocks before it are in.
+                        if (merged > mergedBefore)
+                        {
+                            progress?.Report(done);
+                        }
                         Monitor.PulseAll(gate);
                     }
                 }
