@@ -70,7 +70,7 @@ internal static class CommandLine
 
     public static Option<string> PrecisionOption() => new("--precision")
     {
-        Description = "double (default) or single: float lanes of the cpu backend, about 1.8x faster than double on AVX2 (per-replicate results within 7e-6 of double for 99% of replicates; see bench/RESULTS.md).",
+        Description = "double (default) or single: float lanes of the cpu backend, 1.3-1.55x faster than double on 2 AVX2 cores (per-replicate results within 7e-6 of double for 99% of replicates; see bench/RESULTS.md).",
         DefaultValueFactory = _ => "double",
     };
 

@@ -30,12 +30,8 @@ public static class SimdWidths
 
     public static string Resolve(string requested)
     {
-        if (requested == Auto && Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } forced)
+        if (requested == Auto && Forced() is { } forced)
         {
-            if (Array.IndexOf(Names, forced) < 1)
-            {
-                throw SpecException.Invalid(EnvironmentVariable, forced, "one of 512x2, 512, 256x2, 256, 128, scalar");
-            }
             requested = forced;
         }
         if (Array.IndexOf(Names, requested) < 0)
@@ -65,12 +61,8 @@ public static class SimdWidths
     /// </summary>
     public static string ResolveSingle(string requested)
     {
-        if (requested == Auto && Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } forced)
+        if (requested == Auto && Forced() is { } forced)
         {
-            if (Array.IndexOf(Names, forced) < 1)
-            {
-                throw SpecException.Invalid(EnvironmentVariable, forced, "one of 512x2, 512, 256x2, 256, 128, scalar");
-            }
             requested = Array.IndexOf(SingleNames, forced) > 0 ? forced : Auto;
         }
         if (Array.IndexOf(SingleNames, requested) < 0)
@@ -82,6 +74,20 @@ public static class SimdWidths
 
     /// <summary>The --simd values that have a float form.</summary>
     public static readonly string[] SingleNames = [Auto, "256x2", "256"];
+
+    /// <summary>The width LOOPSIM_SIMD forces, or null where it is unset.</summary>
+    private static string? Forced()
+    {
+        if (Environment.GetEnvironmentVariable(EnvironmentVariable) is not { Length: > 0 } forced)
+        {
+            return null;
+        }
+        if (Array.IndexOf(Names, forced) < 1)
+        {
+            throw SpecException.Invalid(EnvironmentVariable, forced, "one of 512x2, 512, 256x2, 256, 128, scalar");
+        }
+        return forced;
+    }
 }
 
 /// <summary>Work that is generic over the lane type, run at a lane named by its width.</summary>

@@ -99,6 +99,29 @@ public class BadSpecTests
     }
 
     [Fact]
+    public void UnknownWidthInTheEnvironmentIsAUserError()
+    {
+        string specPath = Loopsim.WriteSpec(SpecText.Pair, out string folder, "good.toml");
+        var outcome = Loopsim.RunWith(new Dictionary<string, string> { ["LOOPSIM_SIMD"] = "1024" }, "run", specPath, "--out", Path.Combine(folder, "out"));
+        Assert.Equal(2, outcome.ExitCode);
+        Assert.Contains("LOOPSIM_SIMD = \"1024\"", outcome.StandardError, StringComparison.Ordinal);
+        Assert.Single(outcome.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.False(Directory.Exists(Path.Combine(folder, "out")));
+    }
+
+    [Fact]
+    public void EnvironmentWidthWithoutFloatLanesLeavesSinglePrecisionAtAuto()
+    {
+        // One LOOPSIM_SIMD serves both precisions: 128 has no float form, so single runs at auto.
+        string specPath = Loopsim.WriteSpec(SpecText.Pair, out string folder, "good.toml");
+        var forced = Loopsim.RunWith(new Dictionary<string, string> { ["LOOPSIM_SIMD"] = "128" }, "run", specPath, "--precision", "single", "--replicates", "64", "--out", Path.Combine(folder, "forced"));
+        var plain = Loopsim.Run("run", specPath, "--precision", "single", "--replicates", "64", "--out", Path.Combine(folder, "plain"));
+        Assert.Equal(0, forced.ExitCode);
+        Assert.Equal(0, plain.ExitCode);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(folder, "plain", "summary.json")), File.ReadAllBytes(Path.Combine(folder, "forced", "summary.json")));
+    }
+
+    [Fact]
     public void MissingSpecFileIsAUserError()
     {
         var outcome = Loopsim.Run("run", "/nonexistent/spec.toml");

@@ -7,10 +7,17 @@ internal static class Loopsim
 {
     public sealed record Outcome(int ExitCode, string StandardOutput, string StandardError);
 
-    public static Outcome Run(params string[] arguments)
+    public static Outcome Run(params string[] arguments) => RunWith(new Dictionary<string, string>(), arguments);
+
+    /// <summary>As <see cref="Run"/>, with these environment variables set for the program.</summary>
+    public static Outcome RunWith(IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         string program = Path.Combine(AppContext.BaseDirectory, "loopsim.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
         start.ArgumentList.Add(program);
         foreach (var argument in arguments)
         {
