@@ -49,8 +49,6 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
     private readonly TLane[] _candidates;
     private readonly TLane[] _weights;
     private readonly TLane[] _picks;
-    private readonly TLane[] _offset;         // the selected source's mean and factor for a slot
-    private readonly TLane[] _factor;
     private readonly TLane[] _sample;
     private readonly TLane[] _sampleMean;
     private readonly TLane[] _comoment;
@@ -101,8 +99,6 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
         _candidates = new TLane[maxK * d];
         _weights = new TLane[maxK];
         _picks = new TLane[maxK];
-        _offset = new TLane[d];
-        _factor = new TLane[dd];
         _sample = new TLane[d];
         _sampleMean = new TLane[d];
         _comoment = new TLane[dd];
@@ -233,8 +229,7 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
             {
                 var x = _samples.AsSpan(k * d, d);
                 var normals = _normals.AsSpan(k * stride, stride);
-                SelectSource(model, multinomial ? _uSource[k] : default, fixedSources?[first + k] ?? -1);
-                AffineLower(_offset, _factor, normals[..d], x);
+                DrawFromSource(model, multinomial ? _uSource[k] : default, fixedSources?[first + k] ?? -1, normals[..d], x);
                 if (_anyCurated[k] && !compact)
                 {
                     ChooseCandidate(spec, ownMean, ownCholesky, normals, _uChoice[k], _curated[k], x);
@@ -337,7 +332,7 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
         return generated;
     }
 
-    /// <summary>Curated lanes of a multinomial slot: cumulative[real] &lt;= u &lt; cumulative[curated] (as the last positive source, also a u that rounding leaves at or above the total, as SelectSource does).</summary>
+    /// <summary>Curated lanes of a multinomial slot: cumulative[real] &lt;= u &lt; cumulative[curated] (as the last positive source, also a u that rounding leaves at or above the total, as DrawFromSource does).</summary>
     private static TLane CuratedLanes(LoopModel model, TLane uSource)
     {
         var cumulative = model.CumulativeWeights;
@@ -404,26 +399,18 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
     }
 
     /// <summary>
-    /// The mean and factor of each lane's source: the first source whose cumulative weight
-    /// exceeds u_source (multinomial), or the slot's source (fixed).
+    /// A slot's sample mean + L z from each lane's source: the first source whose cumulative
+    /// weight exceeds u_source (multinomial), or the slot's source (fixed). The sample is drawn
+    /// from every positive source and the lanes select theirs: in registers this costs less than
+    /// selecting the sources' means and factors first, and each lane's sample is the same
+    /// operations on the same numbers either way.
     /// </summary>
-    private void SelectSource(LoopModel model, TLane uSource, int fixedSource)
+    private void DrawFromSource(LoopModel model, TLane uSource, int fixedSource, ReadOnlySpan<TLane> z, Span<TLane> x)
     {
         int d = _d, dd = d * d;
-        var offset = _offset.AsSpan(0, d);
-        var factor = _factor.AsSpan(0, dd);
-        var sourceMean = _sourceMean.AsSpan();
-        var sourceFactor = _sourceFactor.AsSpan();
-        // Element by element, not CopyTo: the spans are a few elements long and a memmove call costs more.
+        ReadOnlySpan<TLane> sourceMean = _sourceMean, sourceFactor = _sourceFactor;
         int last = fixedSource >= 0 ? fixedSource : model.LastPositiveSource;
-        for (int c = 0; c < d; c++)
-        {
-            offset[c] = sourceMean[last * d + c];
-        }
-        for (int c = 0; c < dd; c++)
-        {
-            factor[c] = sourceFactor[last * dd + c];
-        }
+        AffineLower(sourceMean.Slice(last * d, d), sourceFactor.Slice(last * dd, dd), z, x);
         if (fixedSource >= 0)
         {
             return;
@@ -438,13 +425,16 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
                 continue;
             }
             var mask = TLane.LessThan(uSource, TLane.Broadcast(cumulative[s]));
-            for (int c = 0; c < d; c++)
+            var mean = sourceMean.Slice(s * d, d);
+            var lower = sourceFactor.Slice(s * dd, dd);
+            for (int i = 0; i < d; i++)
             {
-                offset[c] = TLane.Select(mask, sourceMean[s * d + c], offset[c]);
-            }
-            for (int c = 0; c < dd; c++)
-            {
-                factor[c] = TLane.Select(mask, sourceFactor[s * dd + c], factor[c]);
+                var sum = mean[i];
+                for (int k = 0; k <= i; k++)
+                {
+                    sum += lower[i * d + k] * z[k];
+                }
+                x[i] = TLane.Select(mask, sum, x[i]);
             }
         }
     }
