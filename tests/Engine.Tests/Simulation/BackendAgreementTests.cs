@@ -107,20 +107,8 @@ public class BackendAgreementTests
         foreach (var width in new[] { "128", "256", "256x2", "512", "512x2" })
         {
             var (values, finite) = SimulationRunner.PerReplicate(spec, width, count);
-            int flipped = 0;
-            for (long r = 0; r < count; r++)
-            {
-                Assert.Equal(referenceFinite[r], finite[r]);
-                for (int k = 0; k < perReplicate; k++)
-                {
-                    double expected = reference[r * perReplicate + k], actual = values[r * perReplicate + k];
-                    if (Math.Abs(actual - expected) > 1e-9 * Math.Max(1, Math.Abs(expected)))
-                    {
-                        flipped++;
-                        break;
-                    }
-                }
-            }
+            Assert.Equal(referenceFinite, finite);
+            int flipped = ReplicatesDiffering(reference, values, perReplicate);
             Assert.True(flipped <= count / 1000, $"{name}, width {width}: {flipped} of {count} replicates differ beyond 1e-9");
         }
     }
@@ -142,21 +130,27 @@ public class BackendAgreementTests
         foreach (var width in new[] { "128", "256x2" })
         {
             var (values, _) = SimulationRunner.PerReplicate(spec, width, count);
-            int differing = 0;
-            for (long r = 0; r < count; r++)
-            {
-                for (int k = 0; k < perReplicate; k++)
-                {
-                    double expected = reference[r * perReplicate + k], actual = values[r * perReplicate + k];
-                    if (Math.Abs(actual - expected) > 1e-9 * Math.Max(1, Math.Abs(expected)))
-                    {
-                        differing++;
-                        break;
-                    }
-                }
-            }
+            int differing = ReplicatesDiffering(reference, values, perReplicate);
             Assert.True(differing <= count / 1000, $"width {width}: {differing} of {count} replicates differ beyond 1e-9");
         }
+    }
+
+    /// <summary>Replicates (runs of <paramref name="perReplicate"/> values) with a value beyond 1e-9 relative of the reference's.</summary>
+    private static int ReplicatesDiffering(double[] reference, double[] values, int perReplicate)
+    {
+        int differing = 0;
+        for (int first = 0; first < reference.Length; first += perReplicate)
+        {
+            for (int k = first; k < first + perReplicate; k++)
+            {
+                if (Math.Abs(values[k] - reference[k]) > 1e-9 * Math.Max(1, Math.Abs(reference[k])))
+                {
+                    differing++;
+                    break;
+                }
+            }
+        }
+        return differing;
     }
 
     [Fact]
