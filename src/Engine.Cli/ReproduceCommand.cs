@@ -45,7 +45,7 @@ internal static class ReproduceCommand
                 cells.Add((n, t, Fig3.Cell(baseSpec, t, n)));
             }
         }
-        Console.WriteLine($"fig3 ({preset.Name}): {cells.Count} cells, {baseSpec.Replicates} replicates x {baseSpec.Rounds} rounds each (burn-in {baseSpec.BurnIn}), seed {baseSpec.Seed}, backend {options.Backend}");
+        Console.WriteLine($"fig3 ({preset.Name}): {cells.Count} cells, {baseSpec.Replicates} replicates x {baseSpec.Rounds} rounds each (burn-in {baseSpec.BurnIn}), seed {baseSpec.Seed}, backend {options.BackendLabel}");
         Console.WriteLine("influence of curating theta (dA/dw_theta^cur, real absorbs), mean over replicates with 95% CI");
         var theory = Fig3.CouplingScales.ToDictionary(t => t, t => TheoryCommand.Analyse(Fig3.Cell(baseSpec, t, Fig3.SampleSizes[0])));
         var table = new TextTable("t", "n", "self dA_theta", "95% CI", "theory", "cross dA_phi", "95% CI", "theory");

@@ -16,6 +16,9 @@ public sealed record RunOptions
     public string Simd { get; init; } = SimdWidths.Auto;
     /// <summary>double, or single: float lanes (cpu backend only; accuracy in bench/RESULTS.md).</summary>
     public string Precision { get; init; } = "double";
+
+    /// <summary>The backend as results name it: cpu, reference, or cpu-single for float lanes.</summary>
+    public string BackendLabel => Precision == "single" ? Backend + "-single" : Backend;
 }
 
 /// <summary>
@@ -52,7 +55,7 @@ public static class SimulationRunner
             ? new[] { spec }
             : new[] { spec, spec.InfluenceArm(+1), spec.InfluenceArm(-1) };
         var total = RunBlocks(spec, arms, runBlock, options.Threads, progress, cancel);
-        return total.ToResult(spec, options.Precision == "single" ? options.Backend + "-single" : options.Backend);
+        return total.ToResult(spec, options.BackendLabel);
     }
 
     /// <summary>
