@@ -101,23 +101,39 @@ public static class SimulationRunner
                     runBlock(spec, arms, block, statistics);
                     lock (gate)
                     {
-                        finished[block % window] = statistics;
-                        long mergedBefore = merged;
-                        while (merged < blockCount && finished[merged % window] is { } next)
+                        if (failure is not null)
                         {
-                            total.Merge(next);
-                            finished[merged % window] = null;
-                            spare.Push(next);
-                            done += Math.Min(BlockSize, spec.Replicates - merged * BlockSize);
-                            merged++;
+                            return;
                         }
-                        // Under the lock, so the reports arrive in order; a block that finished
-                        // ahead of the merge reports nothing until the blocks before it are in.
-                        if (merged > mergedBefore)
+                        try
                         {
-                            progress?.Report(done);
+                            finished[block % window] = statistics;
+                            long mergedBefore = merged;
+                            while (merged < blockCount && finished[merged % window] is { } next)
+                            {
+                                total.Merge(next);
+                                finished[merged % window] = null;
+                                spare.Push(next);
+                                done += Math.Min(BlockSize, spec.Replicates - merged * BlockSize);
+                                merged++;
+                            }
+                            // Under the lock, so the reports arrive in order; a block that finished
+                            // ahead of the merge reports nothing until the blocks before it are in.
+                            if (merged > mergedBefore)
+                            {
+                                progress?.Report(done);
+                            }
                         }
-                        Monitor.PulseAll(gate);
+                        catch (Exception exception)
+                        {
+                            // Recorded before the lock is let go, so no other worker merges or reports after it.
+                            failure = ExceptionDispatchInfo.Capture(exception);
+                            return;
+                        }
+                        finally
+                        {
+                            Monitor.PulseAll(gate);
+                        }
                     }
                 }
             }

@@ -43,6 +43,19 @@ public class DeterminismTests
         Assert.True(reports[^1] < spec.Replicates, "the run went on to the end after it was cancelled");
     }
 
+    [Fact]
+    public void AFailureOnAWorkerReachesTheCaller()
+    {
+        // The progress callback runs on whichever worker merges; its exception must stop the
+        // other workers and surface from Run itself, not hang or vanish on a background thread.
+        var spec = SpecText.Load(SpecText.Pair) with { Rounds = 4, BurnIn = 2, Replicates = 20 * SimulationRunner.BlockSize };
+        var reports = new List<long>();
+        var progress = new Reports(reports, () => throw new InvalidOperationException("from a worker"));
+        var failure = Assert.Throws<InvalidOperationException>(() => SimulationRunner.Run(spec, new RunOptions { Threads = 3 }, progress));
+        Assert.Equal("from a worker", failure.Message);
+        Assert.Single(reports);
+    }
+
     /// <summary>Records progress synchronously (System.Progress would post to the thread pool), optionally acting on the first report.</summary>
     private sealed class Reports(List<long> values, Action? onFirst = null) : IProgress<long>
     {
