@@ -49,7 +49,6 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
     private readonly TLane[] _candidates;
     private readonly TLane[] _weights;
     private readonly TLane[] _picks;
-    private readonly TLane[] _sample;
     private readonly TLane[] _sampleMean;
     private readonly TLane[] _comoment;
     private readonly TLane[] _before;
@@ -99,7 +98,6 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
         _candidates = new TLane[maxK * d];
         _weights = new TLane[maxK];
         _picks = new TLane[maxK];
-        _sample = new TLane[d];
         _sampleMean = new TLane[d];
         _comoment = new TLane[dd];
         _before = new TLane[d];
@@ -429,12 +427,7 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
             var lower = sourceFactor.Slice(s * dd, dd);
             for (int i = 0; i < d; i++)
             {
-                var sum = mean[i];
-                for (int k = 0; k <= i; k++)
-                {
-                    sum += lower[i * d + k] * z[k];
-                }
-                x[i] = TLane.Select(mask, sum, x[i]);
+                x[i] = TLane.Select(mask, AffineRow(mean, lower, z, i), x[i]);
             }
         }
     }
@@ -470,16 +463,22 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void AffineLower(ReadOnlySpan<TLane> offset, ReadOnlySpan<TLane> lower, ReadOnlySpan<TLane> z, Span<TLane> result)
     {
-        int d = _d;
-        for (int i = 0; i < d; i++)
+        for (int i = 0; i < _d; i++)
         {
-            var sum = offset[i];
-            for (int k = 0; k <= i; k++)
-            {
-                sum += lower[i * d + k] * z[k];
-            }
-            result[i] = sum;
+            result[i] = AffineRow(offset, lower, z, i);
         }
+    }
+
+    /// <summary>Row i of offset + L z for a lower-triangular L: the one place the affine map's operations are written, so every way of drawing a sample rounds alike.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private TLane AffineRow(ReadOnlySpan<TLane> offset, ReadOnlySpan<TLane> lower, ReadOnlySpan<TLane> z, int i)
+    {
+        var sum = offset[i];
+        for (int k = 0; k <= i; k++)
+        {
+            sum += lower[i * _d + k] * z[k];
+        }
+        return sum;
     }
 
     /// <summary>
