@@ -34,21 +34,8 @@ public class LaneRandomTests
     [Fact]
     public void SingleX2UniformsAreTheTop24BitsOfTheReferenceWords() => CheckSingleUniforms<Vector256Singlex2Lane>();
 
-    private static void CheckSingleUniforms<T>() where T : struct, ILane<T>
-    {
-        var key = new PhiloxKey(9, 0x8000_0001);
-        for (uint block = 0; block < 64; block++)
-        {
-            // Counter word 0 wraps within the lanes for the first block (0xFFFFFFF8 + 8 and beyond).
-            var (u0, u1) = T.Uniforms(in key, 0xFFFF_FFF8 - block * 977, block, 12_345 * block, 1);
-            for (int lane = 0; lane < T.Width; lane++)
-            {
-                var expected = Philox4x32.Generate(9, 0x8000_0001, 0xFFFF_FFF8 - block * 977 + (uint)lane, block, 12_345 * block, 1);
-                Assert.Equal((expected.X0 >> 8) / (double)(1 << 24), T.Element(u0, lane));
-                Assert.Equal((expected.X2 >> 8) / (double)(1 << 24), T.Element(u1, lane));
-            }
-        }
-    }
+    private static void CheckSingleUniforms<T>() where T : struct, ILane<T> =>
+        CheckUniforms<T>(block => ((block.X0 >> 8) / (double)(1 << 24), (block.X2 >> 8) / (double)(1 << 24)));
 
     [Fact]
     public void Vector128GathersByOffset() => CheckGather<Vector128Lane>();
@@ -71,7 +58,14 @@ public class LaneRandomTests
     [Fact]
     public void SingleX2GathersByOffset() => CheckGather<Vector256Singlex2Lane>();
 
-    private static void CheckUniforms<T>() where T : struct, ILane<T>
+    private static void CheckUniforms<T>() where T : struct, ILane<T> =>
+        CheckUniforms<T>(block => (ReplicateStream.UniformFromBits(block.X0, block.X1), ReplicateStream.UniformFromBits(block.X2, block.X3)));
+
+    /// <summary>
+    /// Uniforms and per-lane uniforms of every lane against <paramref name="expected"/> applied to the
+    /// reference block: double lanes take 53 bits of two words, float lanes the top 24 bits of one.
+    /// </summary>
+    private static void CheckUniforms<T>(Func<Philox4x32.Block, (double U0, double U1)> expected) where T : struct, ILane<T>
     {
         // Keys and counters with high bits set, so a missing mask or a wrong carry shows.
         foreach (var (seed, keyHigh) in new (uint, uint)[] { (1, 0), (0xFFFF_FFF0, 0x8000_0001) })
@@ -91,12 +85,12 @@ public class LaneRandomTests
                 var (v0, v1) = T.UniformsPerLane(in key, perLane0, round, perLane2, draw);
                 for (int lane = 0; lane < T.Width; lane++)
                 {
-                    var expected = Philox4x32.Generate(seed, keyHigh, counter0 + (uint)lane, round, slot, draw);
-                    Assert.Equal(ReplicateStream.UniformFromBits(expected.X0, expected.X1), T.Element(u0, lane));
-                    Assert.Equal(ReplicateStream.UniformFromBits(expected.X2, expected.X3), T.Element(u1, lane));
-                    var expectedPerLane = Philox4x32.Generate(seed, keyHigh, perLane0[lane], round, perLane2[lane], draw);
-                    Assert.Equal(ReplicateStream.UniformFromBits(expectedPerLane.X0, expectedPerLane.X1), T.Element(v0, lane));
-                    Assert.Equal(ReplicateStream.UniformFromBits(expectedPerLane.X2, expectedPerLane.X3), T.Element(v1, lane));
+                    var (expected0, expected1) = expected(Philox4x32.Generate(seed, keyHigh, counter0 + (uint)lane, round, slot, draw));
+                    Assert.Equal(expected0, T.Element(u0, lane));
+                    Assert.Equal(expected1, T.Element(u1, lane));
+                    var (perLaneExpected0, perLaneExpected1) = expected(Philox4x32.Generate(seed, keyHigh, perLane0[lane], round, perLane2[lane], draw));
+                    Assert.Equal(perLaneExpected0, T.Element(v0, lane));
+                    Assert.Equal(perLaneExpected1, T.Element(v1, lane));
                 }
             }
         }
