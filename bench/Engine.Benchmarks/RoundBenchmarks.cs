@@ -19,7 +19,7 @@ public class RoundBenchmarks
     [ParamsSource(nameof(WidthNames))]
     public string Width { get; set; } = "256";
 
-    public static IEnumerable<string> WidthNames => Widths.All.Where(w => !w.StartsWith(LaneDispatch.Single, StringComparison.Ordinal));
+    public static IEnumerable<string> WidthNames => Widths.Double;
 
     [GlobalSetup]
     public void Setup() => _spec = SpecLoader.LoadFile(Program.CanonicalSpecPath()) with { Rounds = 1, BurnIn = 0 };
