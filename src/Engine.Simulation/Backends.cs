@@ -67,7 +67,7 @@ public static class SimdWidths
         }
         if (Array.IndexOf(SingleNames, requested) < 0)
         {
-            throw SpecException.Invalid("--simd", requested, "one of auto, 256x2, 256 with --precision single");
+            throw SpecException.Invalid("--simd", requested, "one of " + string.Join(", ", SingleNames) + " with --precision single");
         }
         return requested == "256" ? LaneDispatch.Single256 : LaneDispatch.Single;
     }
@@ -84,7 +84,7 @@ public static class SimdWidths
         }
         if (Array.IndexOf(Names, forced) < 1)
         {
-            throw SpecException.Invalid(EnvironmentVariable, forced, "one of 512x2, 512, 256x2, 256, 128, scalar");
+            throw SpecException.Invalid(EnvironmentVariable, forced, "one of " + string.Join(", ", Names[1..]));
         }
         return forced;
     }
