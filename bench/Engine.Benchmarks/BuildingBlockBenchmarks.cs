@@ -3,6 +3,7 @@ using Engine.Core.Random;
 using Engine.Core.Specs;
 using Engine.Simulation;
 using Engine.Simulation.Lanes;
+using Engine.Simulation.Step;
 
 namespace Engine.Benchmarks;
 
@@ -64,7 +65,7 @@ public class BuildingBlockBenchmarks
     /// <summary>One curated sample: 4 candidates from N(mu, L L^T) with their 8 normals, quadratic rewards, the softmax choice.</summary>
     private readonly struct CurationBody : ILaneAction<double>
     {
-        private static readonly ModelSpec Model = SpecLoader.LoadFile(Program.CanonicalSpecPath()).Models[0];
+        private static readonly (ModelParameters Model, double[] Constants) Table = ModelTable.Of(SpecLoader.LoadFile(Program.CanonicalSpecPath()).Models[0], 2);
 
         public double Run<T>() where T : struct, ILane<T>
         {
@@ -90,9 +91,9 @@ public class BuildingBlockBenchmarks
                 {
                     candidates[2 * c] = mean0 + l00 * normals[2 * c];
                     candidates[2 * c + 1] = mean1 + l10 * normals[2 * c] + l11 * normals[2 * c + 1];
-                    rewards[c] = Rewards.Evaluate<T>(Model, candidates.Slice(2 * c, 2));
+                    rewards[c] = ModelStep.Reward<T, LaneSpan<T>, ConstantSpan>(in Table.Model, new ConstantSpan(Table.Constants), 2, candidates.Slice(2 * c, 2));
                 }
-                Curation.ChoiceMasks<T>(rewards, uChoice, picks);
+                ModelStep.ChoiceMasks<T, LaneSpan<T>>(4, rewards, uChoice, picks);
                 var chosen = candidates[0];
                 for (int c = 1; c < 4; c++)
                 {

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Engine.Core.Random;
 using Engine.Core.Specs;
 using Engine.Simulation.Lanes;
+using Engine.Simulation.Step;
 
 namespace Engine.Simulation;
 
@@ -17,6 +18,8 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
 {
     private readonly SimulationSpec _spec;
     private readonly LoopModel[] _models;
+    private readonly ModelParameters[] _parameters;
+    private readonly double[] _constants;
     private readonly int _d;
     private readonly int _m;
     private readonly TLane[][] _realMean;     // per model, broadcast
@@ -65,6 +68,9 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
         _m = spec.ModelCount;
         int d = _d, dd = d * d;
         _models = spec.Models.Select(model => new LoopModel(model, d, spec.Mixture)).ToArray();
+        var table = new ModelTable(spec);
+        _parameters = table.Models;
+        _constants = table.Constants;
         _realMean = _models.Select(model => model.Spec.RealMean.Select(TLane.Broadcast).ToArray()).ToArray();
         _realCholesky = _models.Select(model => model.RealCholesky.Select(TLane.Broadcast).ToArray()).ToArray();
         int maxK = Math.Max(1, spec.Models.Max(model => model.K));
@@ -147,7 +153,7 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
         {
             for (int j = 0; j < _m; j++)
             {
-                CholeskySemiDefinite(_cov.AsSpan(j * dd, dd), _cholesky.AsSpan(j * dd, dd));
+                ModelStep.CholeskySemiDefinite<TLane, LaneSpan<TLane>>(d, _cov.AsSpan(j * dd, dd), _cholesky.AsSpan(j * dd, dd));
             }
             for (int i = 0; i < _m; i++)
             {
@@ -157,7 +163,7 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
                     // Models later in this round sample from model i's newest parameters.
                     _nextMean.AsSpan(i * d, d).CopyTo(_mean.AsSpan(i * d, d));
                     _nextCov.AsSpan(i * dd, dd).CopyTo(_cov.AsSpan(i * dd, dd));
-                    CholeskySemiDefinite(_cov.AsSpan(i * dd, dd), _cholesky.AsSpan(i * dd, dd));
+                    ModelStep.CholeskySemiDefinite<TLane, LaneSpan<TLane>>(d, _cov.AsSpan(i * dd, dd), _cholesky.AsSpan(i * dd, dd));
                 }
             }
             if (!sequential)
@@ -212,7 +218,7 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
                 bool anyCurated = false;
                 if (finiteK && curates)
                 {
-                    _curated[k] = multinomial ? CuratedLanes(model, _uSource[k]) : fixedSources![slot] == WeightIndex.Curated ? TLane.AllTrue : default;
+                    _curated[k] = multinomial ? ModelStep.CuratedLanes(in _parameters[i], new ConstantSpan(_constants), _uSource[k]) : fixedSources![slot] == WeightIndex.Curated ? TLane.AllTrue : default;
                     anyCurated = multinomial ? TLane.Any(_curated[k]) : fixedSources![slot] == WeightIndex.Curated;
                 }
                 _anyCurated[k] = anyCurated;
@@ -230,7 +236,7 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
                 DrawFromSource(model, multinomial ? _uSource[k] : default, fixedSources?[first + k] ?? -1, normals[..d], x);
                 if (_anyCurated[k] && !compact)
                 {
-                    ChooseCandidate(spec, ownMean, ownCholesky, normals, _uChoice[k], _curated[k], x);
+                    ChooseCandidate(i, ownMean, ownCholesky, normals, _uChoice[k], _curated[k], x);
                 }
             }
             if (compact && finiteK && curates)
@@ -242,10 +248,10 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
             {
                 _comoment.AsSpan().Clear();
             }
-            Refit.AccumulateChunk<TLane>(_samples.AsSpan(0, count * d), count, first, _sampleMean, _comoment, _before);
+            ModelStep.AccumulateChunk<TLane, LaneSpan<TLane>>(d, _samples.AsSpan(0, count * d), count, first, _sampleMean, _comoment, _before);
         }
         _sampleMean.CopyTo(newMean);
-        Refit.Finish<TLane>(spec, _comoment, newCov);
+        ModelStep.FinishRefit<TLane, LaneSpan<TLane>, ConstantSpan>(in _parameters[i], new ConstantSpan(_constants), d, _comoment, newCov);
     }
 
     /// <summary>
@@ -317,7 +323,7 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
                 generated += 2L * width;
             }
             var chosen = _pairChosen.AsSpan(0, d);
-            ChooseCandidate(spec, _gatheredMean, _gatheredFactor, _pairNormals, choice, TLane.AllTrue, chosen);
+            ChooseCandidate(i, _gatheredMean, _gatheredFactor, _pairNormals, choice, TLane.AllTrue, chosen);
             int size = Math.Min(width, pairs - group);
             for (int j = 0; j < size; j++)
             {
@@ -328,14 +334,6 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
             }
         }
         return generated;
-    }
-
-    /// <summary>Curated lanes of a multinomial slot: cumulative[real] &lt;= u &lt; cumulative[curated] (as the last positive source, also a u that rounding leaves at or above the total, as DrawFromSource does).</summary>
-    private static TLane CuratedLanes(LoopModel model, TLane uSource)
-    {
-        var cumulative = model.CumulativeWeights;
-        var below = model.LastPositiveSource == WeightIndex.Curated ? TLane.AllTrue : TLane.LessThan(uSource, TLane.Broadcast(cumulative[WeightIndex.Curated]));
-        return TLane.AndNot(below, TLane.LessThan(uSource, TLane.Broadcast(cumulative[WeightIndex.Real])));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -361,7 +359,8 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
         int d = _d, dd = d * d;
         if (spec.Weights[WeightIndex.Curated] > 0 && spec.IsInfiniteK)
         {
-            PrepareTiltedLaw(spec, _mean.AsSpan(i * d, d), _cov.AsSpan(i * dd, dd), _cholesky.AsSpan(i * dd, dd));
+            ModelStep.TiltedLaw<TLane, LaneSpan<TLane>, ConstantSpan>(in _parameters[i], new ConstantSpan(_constants), d, _mean.AsSpan(i * d, d), _cov.AsSpan(i * dd, dd),
+                _cholesky.AsSpan(i * dd, dd), _tiltMean, _tiltCholesky, _matrixA, _matrixB, _scratchLower, _scratchCov);
         }
         for (int source = 0; source < spec.Weights.Length; source++)
         {
@@ -403,12 +402,12 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
     /// selecting the sources' means and factors first, and each lane's sample is the same
     /// operations on the same numbers either way.
     /// </summary>
-    private void DrawFromSource(LoopModel model, TLane uSource, int fixedSource, ReadOnlySpan<TLane> z, Span<TLane> x)
+    private void DrawFromSource(LoopModel model, TLane uSource, int fixedSource, Span<TLane> z, Span<TLane> x)
     {
         int d = _d, dd = d * d;
-        ReadOnlySpan<TLane> sourceMean = _sourceMean, sourceFactor = _sourceFactor;
+        Span<TLane> sourceMean = _sourceMean, sourceFactor = _sourceFactor;
         int last = fixedSource >= 0 ? fixedSource : model.LastPositiveSource;
-        AffineLower(sourceMean.Slice(last * d, d), sourceFactor.Slice(last * dd, dd), z, x);
+        ModelStep.AffineLower<TLane, LaneSpan<TLane>>(d, sourceMean.Slice(last * d, d), sourceFactor.Slice(last * dd, dd), z, x);
         if (fixedSource >= 0)
         {
             return;
@@ -427,168 +426,15 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
             var lower = sourceFactor.Slice(s * dd, dd);
             for (int i = 0; i < d; i++)
             {
-                x[i] = TLane.Select(mask, AffineRow(mean, lower, z, i), x[i]);
+                x[i] = TLane.Select(mask, ModelStep.AffineRow<TLane, LaneSpan<TLane>>(d, mean, lower, z, i), x[i]);
             }
         }
     }
 
-    /// <summary>
-    /// Plackett-Luce choice among K candidates from the model, in the lanes of <paramref name="curated"/>:
-    /// candidate k is kept with probability exp(r_k) / sum_j exp(r_j), the largest reward subtracted
-    /// first (the same operations as <see cref="Curation.Choose"/>).
-    /// </summary>
-    private void ChooseCandidate(ModelSpec spec, ReadOnlySpan<TLane> mean, ReadOnlySpan<TLane> cholesky, ReadOnlySpan<TLane> normals, TLane uChoice, TLane curated, Span<TLane> x)
-    {
-        int d = _d, k = spec.K;
-        // Candidate 0 is the model's own draw, already in x; the others come from normals d.. .
-        x.CopyTo(_candidates.AsSpan(0, d));
-        _weights[0] = Rewards.Evaluate<TLane>(spec, x);
-        for (int c = 1; c < k; c++)
-        {
-            var candidate = _candidates.AsSpan(c * d, d);
-            AffineLower(mean, cholesky, normals.Slice(c * d, d), candidate);
-            _weights[c] = Rewards.Evaluate<TLane>(spec, candidate);
-        }
-        Curation.ChoiceMasks<TLane>(_weights.AsSpan(0, k), uChoice, _picks.AsSpan(0, k));
-        for (int c = 0; c < k; c++)
-        {
-            var pick = TLane.And(_picks[c], curated);
-            for (int r = 0; r < d; r++)
-            {
-                x[r] = TLane.Select(pick, _candidates[c * d + r], x[r]);
-            }
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void AffineLower(ReadOnlySpan<TLane> offset, ReadOnlySpan<TLane> lower, ReadOnlySpan<TLane> z, Span<TLane> result)
-    {
-        for (int i = 0; i < _d; i++)
-        {
-            result[i] = AffineRow(offset, lower, z, i);
-        }
-    }
-
-    /// <summary>Row i of offset + L z for a lower-triangular L: the one place the affine map's operations are written, so every way of drawing a sample rounds alike.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private TLane AffineRow(ReadOnlySpan<TLane> offset, ReadOnlySpan<TLane> lower, ReadOnlySpan<TLane> z, int i)
-    {
-        var sum = offset[i];
-        for (int k = 0; k <= i; k++)
-        {
-            sum += lower[i * _d + k] * z[k];
-        }
-        return sum;
-    }
-
-    /// <summary>
-    /// Lower Cholesky factor of a symmetric positive semi-definite matrix per lane; a pivot that is
-    /// zero up to rounding (relative to the largest diagonal entry) gives a zero column, so the
-    /// singular covariance of a refit on n &lt;= d samples still yields L L^T = A.
-    /// </summary>
-    private void CholeskySemiDefinite(ReadOnlySpan<TLane> a, Span<TLane> lower)
-    {
-        int d = _d;
-        var scale = TLane.Broadcast(0);
-        for (int i = 0; i < d; i++)
-        {
-            scale = TLane.Max(scale, TLane.Abs(a[i * d + i]));
-        }
-        var tolerance = TLane.Broadcast(1e-13) * scale;
-        var zero = TLane.Broadcast(0);
-        lower[..(d * d)].Clear();
-        for (int j = 0; j < d; j++)
-        {
-            var diagonal = a[j * d + j];
-            for (int k = 0; k < j; k++)
-            {
-                diagonal -= lower[j * d + k] * lower[j * d + k];
-            }
-            var positive = TLane.GreaterThan(diagonal, tolerance);
-            var pivot = TLane.Sqrt(TLane.Select(positive, diagonal, TLane.Broadcast(1)));
-            lower[j * d + j] = TLane.Select(positive, pivot, zero);
-            for (int i = j + 1; i < d; i++)
-            {
-                var sum = a[i * d + j];
-                for (int k = 0; k < j; k++)
-                {
-                    sum -= lower[i * d + k] * lower[j * d + k];
-                }
-                lower[i * d + j] = TLane.Select(positive, sum / pivot, zero);
-            }
-        }
-    }
-
-    /// <summary>
-    /// The K = inf curated law (MODEL.md section 2): linear N(mu + beta Sigma a, Sigma); quadratic
-    /// N((I + beta Sigma)^-1 (mu + beta Sigma c), (I + beta Sigma)^-1 Sigma), which needs no inverse of Sigma.
-    /// </summary>
-    private void PrepareTiltedLaw(ModelSpec spec, ReadOnlySpan<TLane> mean, ReadOnlySpan<TLane> cov, ReadOnlySpan<TLane> cholesky)
-    {
-        int d = _d;
-        var v = spec.RewardVector;
-        var beta = TLane.Broadcast(spec.Beta);
-        if (spec.Reward == RewardKind.Linear)
-        {
-            for (int r = 0; r < d; r++)
-            {
-                var shift = TLane.Broadcast(0);
-                for (int c = 0; c < d; c++)
-                {
-                    shift += cov[r * d + c] * TLane.Broadcast(v[c]);
-                }
-                _tiltMean[r] = mean[r] + beta * shift;
-            }
-            cholesky.CopyTo(_tiltCholesky);
-            return;
-        }
-        // B = [mu + beta Sigma c | Sigma], solved against A = I + beta Sigma by Cholesky.
-        int columns = d + 1;
-        for (int r = 0; r < d; r++)
-        {
-            var shift = TLane.Broadcast(0);
-            for (int c = 0; c < d; c++)
-            {
-                _matrixA[r * d + c] = TLane.Broadcast(r == c ? 1.0 : 0.0) + beta * cov[r * d + c];
-                shift += cov[r * d + c] * TLane.Broadcast(v[c]);
-                _matrixB[r * columns + 1 + c] = cov[r * d + c];
-            }
-            _matrixB[r * columns] = mean[r] + beta * shift;
-        }
-        CholeskySemiDefinite(_matrixA, _scratchLower);
-        var lower = _scratchLower;
-        for (int c = 0; c < columns; c++)
-        {
-            for (int i = 0; i < d; i++)
-            {
-                var sum = _matrixB[i * columns + c];
-                for (int k = 0; k < i; k++)
-                {
-                    sum -= lower[i * d + k] * _matrixB[k * columns + c];
-                }
-                _matrixB[i * columns + c] = sum / lower[i * d + i];
-            }
-            for (int i = d - 1; i >= 0; i--)
-            {
-                var sum = _matrixB[i * columns + c];
-                for (int k = i + 1; k < d; k++)
-                {
-                    sum -= lower[k * d + i] * _matrixB[k * columns + c];
-                }
-                _matrixB[i * columns + c] = sum / lower[i * d + i];
-            }
-        }
-        var half = TLane.Broadcast(0.5);
-        for (int r = 0; r < d; r++)
-        {
-            _tiltMean[r] = _matrixB[r * columns];
-            for (int c = 0; c < d; c++)
-            {
-                _scratchCov[r * d + c] = half * (_matrixB[r * columns + 1 + c] + _matrixB[c * columns + 1 + r]);
-            }
-        }
-        CholeskySemiDefinite(_scratchCov, _tiltCholesky);
-    }
+    /// <summary>Plackett-Luce choice among the K candidates of model i (<see cref="ModelStep.ChooseCandidate"/>) in the lanes of <paramref name="curated"/>.</summary>
+    private void ChooseCandidate(int i, Span<TLane> mean, Span<TLane> cholesky, Span<TLane> normals, TLane uChoice, TLane curated, Span<TLane> x) =>
+        ModelStep.ChooseCandidate<TLane, LaneSpan<TLane>, ConstantSpan>(in _parameters[i], new ConstantSpan(_constants), _d, mean, cholesky, normals, uChoice, curated, x,
+            _candidates, _weights, _picks);
 
     private TLane ParametersFinite()
     {
@@ -617,7 +463,7 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
             {
                 for (int i = 0; i < _m; i++)
                 {
-                    var reward = Rewards.Expected<TLane>(_models[i].Spec, mean, cov);
+                    var reward = ModelStep.ExpectedReward<TLane, LaneSpan<TLane>, ConstantSpan>(in _parameters[i], new ConstantSpan(_constants), d, mean, cov);
                     finite = TLane.And(finite, TLane.IsFinite(reward));
                     stationary[i * _m + j] += reward;
                 }
@@ -625,7 +471,7 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
             if (!trajectory.IsEmpty)
             {
                 var slot = trajectory.Slice((round * _m + j) * width, width);
-                slot[0] = Rewards.Expected<TLane>(_models[j].Spec, mean, cov);
+                slot[0] = ModelStep.ExpectedReward<TLane, LaneSpan<TLane>, ConstantSpan>(in _parameters[j], new ConstantSpan(_constants), d, mean, cov);
                 var trace = TLane.Broadcast(0);
                 for (int c = 0; c < d; c++)
                 {

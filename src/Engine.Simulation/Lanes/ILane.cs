@@ -3,25 +3,21 @@ using Engine.Core.Random;
 namespace Engine.Simulation.Lanes;
 
 /// <summary>
-/// One lane per replicate: the arithmetic the loop step is written against, once. A scalar
-/// double (<see cref="ScalarLane"/>, the reference backend) and 2, 4 or 8 replicates in a
-/// SIMD register (<see cref="Vector128Lane"/>, <see cref="Vector256Lane"/>,
-/// <see cref="Vector512Lane"/>) implement it with static abstract members, so the JIT
-/// specialises the step per width: no virtual or delegate call per sample.
+/// The arithmetic the model is written against, once (<see cref="ModelStep"/>): what a lane of
+/// replicates can compute, with no memory access. The CPU lanes (<see cref="ILane{T}"/>) and the
+/// GPU kernels' one-replicate-per-thread lanes (kernels/Engine.Kernels) implement it with static
+/// abstract members, so the JIT and ILGPU specialise the step per lane type: no virtual or
+/// delegate call per sample, and no copy of the model's arithmetic per backend.
 /// <para>
-/// Masks are lanes whose bits are all ones (true) or all zeros (false). Where lanes disagree
-/// the step computes both sides and selects, never branches. Arithmetic is plain multiply and
-/// add (no fused multiply-add) so every width rounds as the scalar reference does; only the
-/// vectorised log, sin, cos and exp may differ from <see cref="Math"/> in the last bit.
+/// Masks are lanes that read as true or false through <see cref="Select"/>, <see cref="And"/>
+/// and <see cref="Any"/>. Where lanes disagree the step computes both sides and selects, never
+/// branches. Arithmetic is plain multiply and add (no fused multiply-add) so every lane type
+/// rounds as the scalar reference does; only log, sin, cos and exp may differ from
+/// <see cref="Math"/> in the last bit.
 /// </para>
 /// </summary>
-public interface ILane<T> where T : struct, ILane<T>
+public interface ILaneArithmetic<T> where T : struct, ILaneArithmetic<T>
 {
-    /// <summary>Replicates per lane value.</summary>
-    static abstract int Width { get; }
-    static abstract string Name { get; }
-    static abstract bool IsHardwareAccelerated { get; }
-
     static abstract T Broadcast(double value);
     static abstract T operator +(T a, T b);
     static abstract T operator -(T a, T b);
@@ -35,17 +31,7 @@ public interface ILane<T> where T : struct, ILane<T>
     static abstract T Max(T a, T b);
     static abstract T Abs(T a);
 
-    static abstract T Round(T a);
-    /// <summary>x = mantissa x 2^exponent with the mantissa in [1, 2), for positive normal x.</summary>
-    static abstract (T Mantissa, T Exponent) SplitExponent(T x);
-    /// <summary>x x 2^k for integer-valued k within the exponent range of the lane's numbers.</summary>
-    static abstract T ScaleByPowerOfTwo(T x, T k);
-    /// <summary>a x b + c, fused where the processor can (used only inside <see cref="LaneMath"/>'s polynomials).</summary>
-    static abstract T MultiplyAdd(T a, T b, T c);
-
     static abstract T LessThan(T a, T b);
-    static abstract T Equal(T a, T b);
-    static abstract T Or(T a, T b);
     static abstract T GreaterThan(T a, T b);
     /// <summary>Mask of the lanes holding a finite number.</summary>
     static abstract T IsFinite(T a);
@@ -54,6 +40,32 @@ public interface ILane<T> where T : struct, ILane<T>
     static abstract T Select(T mask, T whenTrue, T whenFalse);
     static abstract bool Any(T mask);
     static abstract T AllTrue { get; }
+}
+
+/// <summary>
+/// One lane per replicate on the CPU: a scalar double (<see cref="ScalarLane"/>, the reference
+/// backend) or 2, 4, 8 or 16 replicates in SIMD registers (<see cref="Vector128Lane"/>,
+/// <see cref="Vector256Lane"/>, <see cref="Vector512Lane"/>, ...). Beyond the model's
+/// arithmetic it has what only the CPU loop needs: the lane layout in memory, the vector
+/// polynomials' building blocks and the Philox blocks of several lanes at once.
+/// </summary>
+public interface ILane<T> : ILaneArithmetic<T> where T : struct, ILane<T>
+{
+    /// <summary>Replicates per lane value.</summary>
+    static abstract int Width { get; }
+    static abstract string Name { get; }
+    static abstract bool IsHardwareAccelerated { get; }
+
+    static abstract T Round(T a);
+    /// <summary>x = mantissa x 2^exponent with the mantissa in [1, 2), for positive normal x.</summary>
+    static abstract (T Mantissa, T Exponent) SplitExponent(T x);
+    /// <summary>x x 2^k for integer-valued k within the exponent range of the lane's numbers.</summary>
+    static abstract T ScaleByPowerOfTwo(T x, T k);
+    /// <summary>a x b + c, fused where the processor can (used only inside <see cref="LaneMath"/>'s polynomials).</summary>
+    static abstract T MultiplyAdd(T a, T b, T c);
+
+    static abstract T Equal(T a, T b);
+    static abstract T Or(T a, T b);
 
     static abstract double Element(T value, int lane);
     /// <summary>Bit i set where lane i of the mask is true.</summary>
@@ -85,7 +97,7 @@ public static class Lane
     public const double TwoPi = 2.0 * Math.PI;
 
     /// <summary>Exact Box-Muller: sqrt(-2 ln(1 - u1)) (cos 2 pi u2, sin 2 pi u2).</summary>
-    public static (T Z0, T Z1) BoxMuller<T>(T u1, T u2) where T : struct, ILane<T>
+    public static (T Z0, T Z1) BoxMuller<T>(T u1, T u2) where T : struct, ILaneArithmetic<T>
     {
         var radius = T.Sqrt(T.Broadcast(-2.0) * T.Log(T.Broadcast(1.0) - u1));
         var (sin, cos) = T.SinCosTwoPi(u2);

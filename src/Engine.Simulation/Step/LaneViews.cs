@@ -1,0 +1,44 @@
+using System.Runtime.CompilerServices;
+
+namespace Engine.Simulation.Step;
+
+/// <summary>
+/// Where <see cref="ModelStep"/> reads and writes a replicate's lane values: a span of lanes on
+/// the CPU (<see cref="LaneSpan{T}"/>), a strided view of device memory in the GPU kernels. The
+/// access is static so that ILGPU, which compiles static abstract calls but not interface calls
+/// on generic instances, can compile the same step.
+/// </summary>
+public interface ILaneView<TSelf, T> where TSelf : ILaneView<TSelf, T>, allows ref struct
+{
+    static abstract T Load(TSelf view, int index);
+    static abstract void Store(TSelf view, int index, T value);
+    /// <summary>The view that starts at element <paramref name="offset"/>.</summary>
+    static abstract TSelf Slice(TSelf view, int offset);
+}
+
+/// <summary>The run's model constants (<see cref="ModelTable"/>) as the step reads them.</summary>
+public interface IConstantView<TSelf> where TSelf : IConstantView<TSelf>, allows ref struct
+{
+    static abstract double Read(TSelf constants, int index);
+}
+
+/// <summary>A span of lanes: the CPU's view.</summary>
+public readonly ref struct LaneSpan<T>(Span<T> values) : ILaneView<LaneSpan<T>, T>
+{
+    private readonly Span<T> _values = values;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Load(LaneSpan<T> view, int index) => view._values[index];
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(LaneSpan<T> view, int index, T value) => view._values[index] = value;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static LaneSpan<T> Slice(LaneSpan<T> view, int offset) => new(view._values[offset..]);
+
+    public static implicit operator LaneSpan<T>(Span<T> values) => new(values);
+    public static implicit operator LaneSpan<T>(T[] values) => new(values);
+}
+
+/// <summary>The model constants in a span: the CPU's view.</summary>
+public readonly ref struct ConstantSpan(ReadOnlySpan<double> values) : IConstantView<ConstantSpan>
+{
+    private readonly ReadOnlySpan<double> _values = values;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Read(ConstantSpan constants, int index) => constants._values[index];
+}

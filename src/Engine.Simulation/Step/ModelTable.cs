@@ -1,0 +1,111 @@
+using Engine.Core.Numerics;
+using Engine.Core.Specs;
+
+namespace Engine.Simulation.Step;
+
+/// <summary>
+/// One model of the spec flattened for the step: scalars here, vectors and matrices as offsets
+/// into the run's constant table (<see cref="ModelTable.Constants"/>). Unmanaged, so the GPU
+/// kernels take the same parameters from device memory as the CPU takes from an array.
+/// </summary>
+public struct ModelParameters
+{
+    public int N;
+    /// <summary>Candidates per curated sample; 0 for K = infinity.</summary>
+    public int K;
+    /// <summary>1 for the linear reward, 0 for the quadratic one.</summary>
+    public int LinearReward;
+    public double Beta;
+    /// <summary>The <see cref="CovarianceStructure"/> as its integer value.</summary>
+    public int Covariance;
+    public double Ridge;
+    /// <summary>The source that takes a u that rounding leaves at or above the cumulative total.</summary>
+    public int LastPositiveSource;
+    public int Sources;
+    // Offsets into the constant table.
+    public int RewardVector;
+    public int InitMean;
+    public int InitCov;
+    public int RealMean;
+    public int RealFactor;
+    public int Weights;
+    public int Cumulative;
+    /// <summary>The source of each slot under the fixed mixture (n values); -1 for multinomial.</summary>
+    public int FixedSources;
+
+    public readonly bool IsInfiniteK => K == ModelSpec.InfiniteK;
+    /// <summary>Curated draws that choose among candidates (K = 1 keeps its only candidate).</summary>
+    public readonly bool IsFiniteChoice => K > 1;
+}
+
+/// <summary>The models of one spec (one influence arm), flattened once per run.</summary>
+public sealed class ModelTable
+{
+    public ModelTable(SimulationSpec spec)
+    {
+        int d = spec.Dimension;
+        var constants = new List<double>();
+        Models = new ModelParameters[spec.ModelCount];
+        for (int i = 0; i < spec.ModelCount; i++)
+        {
+            Models[i] = Flatten(spec.Models[i], d, spec.Mixture, constants);
+        }
+        Constants = constants.ToArray();
+    }
+
+    /// <summary>One model alone (its reward, refit and curation), for callers outside a run.</summary>
+    public static (ModelParameters Model, double[] Constants) Of(ModelSpec model, int dimension, MixtureMode mixture = MixtureMode.Multinomial)
+    {
+        var constants = new List<double>();
+        var parameters = Flatten(model, dimension, mixture, constants);
+        return (parameters, constants.ToArray());
+    }
+
+    private static ModelParameters Flatten(ModelSpec model, int d, MixtureMode mixture, List<double> constants)
+    {
+        int Append(IEnumerable<double> values)
+        {
+            int offset = constants.Count;
+            constants.AddRange(values);
+            return offset;
+        }
+        var factor = new double[d * d];
+        SmallMatrix.CholeskySemiDefinite(model.RealCov, factor, d);
+        var cumulative = new double[model.Weights.Length];
+        double sum = 0;
+        int last = 0;
+        for (int s = 0; s < model.Weights.Length; s++)
+        {
+            sum += model.Weights[s];
+            cumulative[s] = sum;
+            if (model.Weights[s] > 0)
+            {
+                last = s;
+            }
+        }
+        return new ModelParameters
+        {
+            N = model.N,
+            K = model.K,
+            LinearReward = model.Reward == RewardKind.Linear ? 1 : 0,
+            Beta = model.Beta,
+            Covariance = (int)model.Covariance,
+            Ridge = model.Ridge,
+            LastPositiveSource = last,
+            Sources = model.Weights.Length,
+            RewardVector = Append(model.RewardVector),
+            InitMean = Append(model.InitMean),
+            InitCov = Append(model.InitCov),
+            RealMean = Append(model.RealMean),
+            RealFactor = Append(factor),
+            Weights = Append(model.Weights),
+            Cumulative = Append(cumulative),
+            FixedSources = mixture == MixtureMode.Fixed
+                ? Append(MixtureRounding.SlotSources(model.Weights, model.N).Select(source => (double)source))
+                : -1,
+        };
+    }
+
+    public ModelParameters[] Models { get; }
+    public double[] Constants { get; }
+}
