@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using Engine.Core.Specs;
+using Engine.Simulation;
 
 namespace Engine.Cli;
 
@@ -58,9 +59,22 @@ internal static class CommandLine
 
     public static Option<string> BackendOption() => new("--backend", "-b")
     {
-        Description = "Simulation backend: cpu (replicates in SIMD lanes on all cores) or reference (scalar double, the checked reference).",
-        DefaultValueFactory = _ => Engine.Simulation.Backends.Cpu,
+        Description = "Simulation backend: auto (the GPU when a CUDA device is found, else cpu), cpu (replicates in SIMD lanes on all cores), gpu (ILGPU kernels, one replicate per GPU thread; needs an NVIDIA driver and the CUDA toolkit's libdevice at CUDA_HOME or /usr/local/cuda) or reference (scalar double, the checked reference).",
+        DefaultValueFactory = _ => Engine.Simulation.Backends.Auto,
     };
+
+    public static Option<string> DeviceOption() => new("--device")
+    {
+        Description = "Device of the gpu backend: auto (CUDA device 0), a CUDA device index 0, 1, ..., or cpu-accelerator (the same kernels on ILGPU's CPU accelerator: slow, for tests). Naming one implies --backend gpu under auto.",
+        DefaultValueFactory = _ => Engine.Gpu.GpuDevices.Auto,
+    };
+
+    /// <summary>The run options of the parsed flags, with --backend auto resolved to the backend that will run.</summary>
+    public static RunOptions Options(int threads, string backend, string simd, string precision, string device)
+    {
+        var options = new RunOptions { Threads = threads, Backend = backend, Simd = simd, Precision = precision, Device = device };
+        return options with { Backend = Engine.Gpu.AnyBackend.Resolve(options) };
+    }
 
     public static Option<string> SimdOption() => new("--simd")
     {
@@ -70,7 +84,7 @@ internal static class CommandLine
 
     public static Option<string> PrecisionOption() => new("--precision")
     {
-        Description = "double (default) or single: float lanes of the cpu backend, 1.3-1.55x faster than double on 2 AVX2 cores (per-replicate results within 7e-6 of double for 99% of replicates; see bench/RESULTS.md).",
+        Description = "double (default) or single: float lanes of the cpu backend, 1.3-1.55x faster than double on 2 AVX2 cores (per-replicate results within 7e-6 of double for 99% of replicates; see bench/RESULTS.md), or float threads of the gpu backend.",
         DefaultValueFactory = _ => "double",
     };
 

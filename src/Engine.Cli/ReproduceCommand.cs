@@ -20,15 +20,16 @@ internal static class ReproduceCommand
         var backend = CommandLine.BackendOption();
         var simd = CommandLine.SimdOption();
         var precision = CommandLine.PrecisionOption();
+        var device = CommandLine.DeviceOption();
         var output = new Option<string>("--out", "-o") { Description = "Folder for fig3.csv and the spec used.", DefaultValueFactory = _ => "loopsim-out/fig3" };
         var fig3 = new Command("fig3", "The coupling sweep of MODEL.md section 6: self- and cross-influence of curating theta, for n = 4, 12, 64.")
         {
-            quick, replicates, threads, backend, simd, precision, output,
+            quick, replicates, threads, backend, device, simd, precision, output,
         };
         fig3.SetAction(parsed => CommandLine.Guard(() => RunFig3(
             parsed.GetValue(quick) ? Fig3.Quick : Fig3.Full,
             parsed.GetValue(replicates),
-            new RunOptions { Threads = parsed.GetValue(threads), Backend = parsed.GetValue(backend)!, Simd = parsed.GetValue(simd)!, Precision = parsed.GetValue(precision)! },
+            CommandLine.Options(parsed.GetValue(threads), parsed.GetValue(backend)!, parsed.GetValue(simd)!, parsed.GetValue(precision)!, parsed.GetValue(device)!),
             new OutputFolder(parsed.GetValue(output)!))));
         return new Command("reproduce", "Reproduce a worked example.") { fig3 };
     }
@@ -60,7 +61,7 @@ internal static class ReproduceCommand
                 var (n, t, spec) = cells[c];
                 progress.Label = $"cell {c + 1}/{cells.Count} (n={n}, t={t}): ";
                 long weight = spec.N();
-                var result = SimulationRunner.Run(spec, options, new Progress(done => progress.Report(doneBefore + done * weight)));
+                var result = Engine.Gpu.AnyBackend.Run(spec, options, new Progress(done => progress.Report(doneBefore + done * weight)));
                 doneBefore += spec.Replicates * weight;
                 var self = result.Influence![0];
                 var cross = result.Influence[1];

@@ -17,20 +17,21 @@ internal static class RunCommand
         var backend = CommandLine.BackendOption();
         var simd = CommandLine.SimdOption();
         var precision = CommandLine.PrecisionOption();
+        var device = CommandLine.DeviceOption();
         var output = new Option<string>("--out", "-o") { Description = "Folder for summary.json and trajectory.csv.", DefaultValueFactory = _ => "loopsim-out" };
         var command = new Command("run", "Run the replicates of a spec; print the stationary alignment and influence with 95% intervals.")
         {
-            spec, replicates, seed, threads, backend, simd, precision, output,
+            spec, replicates, seed, threads, backend, device, simd, precision, output,
         };
         command.SetAction(parsed => CommandLine.Guard(() =>
         {
             var loaded = CommandLine.ApplyOverrides(SpecLoader.LoadFile(parsed.GetValue(spec)!), parsed.GetValue(replicates), parsed.GetValue(seed));
             var folder = new OutputFolder(parsed.GetValue(output)!);
-            var options = new RunOptions { Threads = parsed.GetValue(threads), Backend = parsed.GetValue(backend)!, Simd = parsed.GetValue(simd)!, Precision = parsed.GetValue(precision)! };
+            var options = CommandLine.Options(parsed.GetValue(threads), parsed.GetValue(backend)!, parsed.GetValue(simd)!, parsed.GetValue(precision)!, parsed.GetValue(device)!);
             SimulationResult result;
             using (var progress = new ProgressLine("replicates", loaded.Replicates))
             {
-                result = SimulationRunner.Run(loaded, options, progress);
+                result = Engine.Gpu.AnyBackend.Run(loaded, options, progress);
             }
             Console.Write(Describe(result));
             folder.Write("summary.json", SummaryWriter.ToJson(result));
@@ -45,7 +46,7 @@ internal static class RunCommand
     {
         var spec = result.Spec;
         var text = new System.Text.StringBuilder();
-        text.AppendLine($"{spec.Replicates} replicates x {spec.Rounds} rounds (stationary average over rounds {spec.BurnIn + 1}..{spec.Rounds}), seed {spec.Seed}, backend {result.Backend}");
+        text.AppendLine($"{spec.Replicates} replicates x {spec.Rounds} rounds (stationary average over rounds {spec.BurnIn + 1}..{spec.Rounds}), seed {spec.Seed}, backend {result.Backend}{(result.Device is { } device ? " on " + device : "")}");
         if (result.Diverged > 0)
         {
             Console.Error.WriteLine($"loopsim: warning: {result.Diverged} of {spec.Replicates} replicates diverged (a parameter became non-finite); they are excluded from every estimate");

@@ -10,7 +10,14 @@ public static class Backends
     public const string Reference = "reference";
     /// <summary>Replicates in SIMD lanes, the widest the processor accelerates.</summary>
     public const string Cpu = "cpu";
+    /// <summary>ILGPU kernels on a CUDA device (or ILGPU's CPU accelerator): Engine.Gpu.</summary>
+    public const string Gpu = "gpu";
+    /// <summary>The GPU when a CUDA device is found, else the SIMD CPU backend.</summary>
+    public const string Auto = "auto";
+    /// <summary>The backends <see cref="SimulationRunner"/> runs itself.</summary>
     public static readonly string[] Available = [Cpu, Reference];
+    /// <summary>Every --backend value.</summary>
+    public static readonly string[] All = [Auto, Cpu, Gpu, Reference];
 }
 
 /// <summary>

@@ -14,8 +14,10 @@ public sealed record RunOptions
     public string Backend { get; init; } = Backends.Cpu;
     /// <summary>SIMD width of the cpu backend (see <see cref="SimdWidths"/>).</summary>
     public string Simd { get; init; } = SimdWidths.Auto;
-    /// <summary>double, or single: float lanes (cpu backend only; accuracy in bench/RESULTS.md).</summary>
+    /// <summary>double, or single: float lanes (cpu and gpu backends; accuracy in bench/RESULTS.md).</summary>
     public string Precision { get; init; } = "double";
+    /// <summary>The gpu backend's device: auto (CUDA device 0), a CUDA device index, or cpu-accelerator.</summary>
+    public string Device { get; init; } = "auto";
 
     /// <summary>The backend as results name it: cpu, reference, or cpu-single for float lanes.</summary>
     public string BackendLabel => Precision == "single" ? Backend + "-single" : Backend;
@@ -164,6 +166,13 @@ public static class SimulationRunner
     }
 
     /// <summary>
+    /// The result of statistics summed elsewhere (the gpu backend's device reductions), in the
+    /// layout of the block statistics: trajectory values, stationary J_i(p_j), influence quotients.
+    /// </summary>
+    public static SimulationResult ResultFromMoments(SimulationSpec spec, string backend, Moments[] trajectory, Moments[] stationary, Moments[] influence, long diverged) =>
+        new BlockStatistics(spec, trajectory, stationary, influence) { Diverged = diverged }.ToResult(spec, backend);
+
+    /// <summary>
     /// The stationary J_i(p_j) (M x M per replicate) and the finite flag of replicates
     /// 0..count-1 of the spec's base arm, one by one: for comparing backends replicate by replicate.
     /// </summary>
@@ -261,6 +270,19 @@ internal sealed class BlockStatistics
         _trajectory = new Moments[(spec.Rounds + 1) * _m * _width];
         _stationary = new Moments[_m * _m];
         _influence = new Moments[spec.Influence is null ? 0 : _m];
+    }
+
+    internal BlockStatistics(SimulationSpec spec, Moments[] trajectory, Moments[] stationary, Moments[] influence)
+    {
+        _m = spec.ModelCount;
+        _width = 2 + spec.Dimension;
+        if (trajectory.Length != (spec.Rounds + 1) * _m * _width || stationary.Length != _m * _m || influence.Length != (spec.Influence is null ? 0 : _m))
+        {
+            throw new ArgumentException("The moments do not have the layout of the spec's block statistics.");
+        }
+        _trajectory = trajectory;
+        _stationary = stationary;
+        _influence = influence;
     }
 
     public long Diverged;

@@ -11,6 +11,8 @@ public sealed record SimulationResult
 {
     public required SimulationSpec Spec { get; init; }
     public required string Backend { get; init; }
+    /// <summary>The device of a gpu run (e.g. "NVIDIA H200 (cuda 0)"); null for the cpu backends.</summary>
+    public string? Device { get; init; }
     /// <summary>Replicates that stayed finite in every arm and entered every estimate.</summary>
     public required long Included { get; init; }
     public required long Diverged { get; init; }

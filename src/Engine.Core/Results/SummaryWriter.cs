@@ -23,6 +23,10 @@ public static class SummaryWriter
             json.WriteNumber("burn_in", spec.BurnIn);
             json.WriteNumber("seed", spec.Seed);
             json.WriteString("backend", result.Backend);
+            if (result.Device is { } device)
+            {
+                json.WriteString("device", device);
+            }
             json.WriteNumber("diverged", result.Diverged);
             json.WriteStartArray("alignment");
             for (int i = 0; i < spec.ModelCount; i++)

@@ -136,7 +136,7 @@ public class BackendAgreementTests
     }
 
     /// <summary>Replicates (runs of <paramref name="perReplicate"/> values) with a value beyond 1e-9 relative of the reference's.</summary>
-    private static int ReplicatesDiffering(double[] reference, double[] values, int perReplicate)
+    internal static int ReplicatesDiffering(double[] reference, double[] values, int perReplicate)
     {
         int differing = 0;
         for (int first = 0; first < reference.Length; first += perReplicate)

@@ -1,0 +1,104 @@
+using ILGPU;
+using ILGPU.Runtime;
+using ILGPU.Runtime.CPU;
+using ILGPU.Runtime.Cuda;
+using Engine.Core.Specs;
+
+namespace Engine.Gpu;
+
+/// <summary>An opened device: the ILGPU context and accelerator, and the name results give it.</summary>
+public sealed class OpenedDevice(Context context, Accelerator accelerator, string name, bool isCpuAccelerator) : IDisposable
+{
+    public Context Context { get; } = context;
+    public Accelerator Accelerator { get; } = accelerator;
+    /// <summary>The device as summary.json names it, e.g. "NVIDIA H200 (cuda 0)" or "ilgpu-cpu-accelerator".</summary>
+    public string Name { get; } = name;
+    public bool IsCpuAccelerator { get; } = isCpuAccelerator;
+
+    public void Dispose()
+    {
+        Accelerator.Dispose();
+        Context.Dispose();
+    }
+}
+
+/// <summary>
+/// Device choice for --backend gpu: a CUDA device (--device auto or N) with NVIDIA's libdevice
+/// for double-precision math, or ILGPU's CPU accelerator (--device cpu-accelerator: the same
+/// kernels, one OS thread per GPU thread; slow, for tests). Only the accelerators named here are
+/// looked for: ILGPU's default set would also take an OpenCL CPU runtime.
+/// </summary>
+public static class GpuDevices
+{
+    public const string Auto = "auto";
+    public const string CpuAccelerator = "cpu-accelerator";
+    public const string CudaHomeVariable = "CUDA_HOME";
+    public const string DefaultCudaHome = "/usr/local/cuda";
+
+    /// <summary>Whether a CUDA device can be opened here (for --backend auto).</summary>
+    public static bool CudaAvailable() => CudaDeviceCount() > 0;
+
+    /// <summary>The CUDA devices ILGPU finds; 0 where the driver is missing (ILGPU then lists none, silently).</summary>
+    public static int CudaDeviceCount()
+    {
+        try
+        {
+            using var context = Context.Create(builder => builder.Cuda());
+            return context.GetCudaDevices().Count;
+        }
+        catch (Exception exception) when (exception is DllNotFoundException or TypeInitializationException or EntryPointNotFoundException or NotSupportedException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>Opens the device <paramref name="device"/> names; a missing device or libdevice is a user error naming the flag.</summary>
+    public static OpenedDevice Open(string device)
+    {
+        if (device == CpuAccelerator)
+        {
+            var cpuContext = Context.Create(builder => builder.CPU(CPUDeviceKind.Default));
+            return new OpenedDevice(cpuContext, cpuContext.CreateCPUAccelerator(0), "ilgpu-cpu-accelerator", true);
+        }
+        int index = 0;
+        if (device != Auto && !(int.TryParse(device, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out index)))
+        {
+            throw SpecException.Invalid("--device", device, $"{Auto}, {CpuAccelerator} or a CUDA device index 0, 1, ...");
+        }
+        int found = CudaDeviceCount();
+        if (found == 0)
+        {
+            throw SpecException.Invalid("--backend", "gpu", "a machine with a CUDA device (none was found: no NVIDIA driver or no device; --backend cpu runs on the processor, --device cpu-accelerator runs the GPU kernels on ILGPU's CPU accelerator)");
+        }
+        if (index >= found)
+        {
+            throw SpecException.Invalid("--device", device, $"a CUDA device index below {found} ({found} found)");
+        }
+        var (nvvm, libDevice) = FindLibDevice();
+        var context = Context.Create(builder => builder.LibDevice(nvvm, libDevice).Cuda());
+        var devices = context.GetCudaDevices();
+        var accelerator = devices[index].CreateAccelerator(context);
+        return new OpenedDevice(context, accelerator, $"{accelerator.Name} (cuda {index})", false);
+    }
+
+    /// <summary>
+    /// libnvvm and the libdevice bitcode of the CUDA toolkit at CUDA_HOME, else at /usr/local/cuda:
+    /// double-precision exp, log, sin and cos are only fast and accurate through libdevice (without
+    /// it ILGPU's software math is about 700x slower).
+    /// </summary>
+    public static (string Nvvm, string LibDevice) FindLibDevice()
+    {
+        string? home = Environment.GetEnvironmentVariable(CudaHomeVariable);
+        string root = string.IsNullOrEmpty(home) ? DefaultCudaHome : home;
+        string where = string.IsNullOrEmpty(home) ? $"{DefaultCudaHome} ({CudaHomeVariable} is unset)" : root;
+        string nvvmDirectory = Path.Combine(root, "nvvm", "lib64");
+        string libDeviceDirectory = Path.Combine(root, "nvvm", "libdevice");
+        string? nvvm = Directory.Exists(nvvmDirectory) ? Directory.EnumerateFiles(nvvmDirectory, "libnvvm.so*").Order(StringComparer.Ordinal).FirstOrDefault() : null;
+        string? libDevice = Directory.Exists(libDeviceDirectory) ? Directory.EnumerateFiles(libDeviceDirectory, "libdevice*.bc").Order(StringComparer.Ordinal).FirstOrDefault() : null;
+        if (nvvm is null || libDevice is null)
+        {
+            throw SpecException.Invalid(CudaHomeVariable, where, "a CUDA toolkit with nvvm/lib64/libnvvm.so and nvvm/libdevice/libdevice*.bc (set CUDA_HOME to it)");
+        }
+        return (nvvm, libDevice);
+    }
+}

@@ -1,0 +1,227 @@
+using ILGPU;
+using ILGPU.Runtime;
+using Engine.Core.Results;
+using Engine.Core.Specs;
+using Engine.Core.Statistics;
+using Engine.Kernels;
+using Engine.Simulation;
+using Engine.Simulation.Step;
+
+namespace Engine.Gpu;
+
+/// <summary>
+/// --backend gpu: the replicates of a spec as ILGPU kernels, one replicate per thread. Work
+/// larger than the device streams through it in launches of whole 256-replicate blocks; each
+/// launch runs every arm, reduces its blocks on the device and merges them, in block order, into
+/// totals that stay on the device, so only the summaries come back, and the result does not
+/// depend on how the replicates were split into launches.
+/// </summary>
+public static class GpuRunner
+{
+    /// <summary>The share of device memory one launch may fill.</summary>
+    public const double MemoryShare = 0.5;
+    /// <summary>At most this many replicates per launch on the CPU accelerator (its memory is the host's).</summary>
+    public const int CpuAcceleratorLaunch = 4096;
+
+    public static SimulationResult Run(SimulationSpec spec, RunOptions options, IProgress<long>? progress = null, CancellationToken cancel = default,
+        int? maxReplicatesPerLaunch = null)
+    {
+        if (Array.IndexOf(SimdWidths.Precisions, options.Precision) < 0)
+        {
+            throw SpecException.Invalid("--precision", options.Precision, "one of double, single");
+        }
+        var device = Opened(options.Device);
+        string backend = options.Precision == "single" ? "gpu-single" : "gpu";
+        var result = options.Precision == "single"
+            ? Run<DeviceSingleLane>(spec, device, progress, cancel, maxReplicatesPerLaunch)
+            : Run<DeviceLane>(spec, device, progress, cancel, maxReplicatesPerLaunch);
+        return result with { Backend = backend, Device = device.Name };
+    }
+
+    private static readonly Dictionary<string, OpenedDevice> Devices = [];
+
+    /// <summary>
+    /// The device, opened once per process: a sweep's cells then share one context, and ILGPU's
+    /// cache of compiled kernels, instead of compiling the kernels again for every cell.
+    /// </summary>
+    private static OpenedDevice Opened(string name)
+    {
+        lock (Devices)
+        {
+            if (!Devices.TryGetValue(name, out var device))
+            {
+                device = GpuDevices.Open(name);
+                Devices[name] = device;
+                AppDomain.CurrentDomain.ProcessExit += (_, _) => device.Dispose();
+            }
+            return device;
+        }
+    }
+
+    private static SimulationResult Run<T>(SimulationSpec spec, OpenedDevice device, IProgress<long>? progress, CancellationToken cancel, int? maxReplicatesPerLaunch)
+        where T : unmanaged, IDeviceLane<T>
+    {
+        var accelerator = device.Accelerator;
+        var arms = spec.Influence is null ? new[] { spec } : new[] { spec, spec.InfluenceArm(+1), spec.InfluenceArm(-1) };
+        int m = spec.ModelCount, d = spec.Dimension;
+        int maxK = spec.Models.Max(model => model.K);
+        var layout = ReplicateLayout.For(d, m, maxK);
+        int trajectoryLength = (spec.Rounds + 1) * m * layout.TrajectoryWidth;
+        int quantities = trajectoryLength + m * m + (spec.Influence is null ? 0 : m);
+        int launch = LaunchSize(spec, layout, trajectoryLength, quantities, arms.Length, System.Runtime.CompilerServices.Unsafe.SizeOf<T>(), device, maxReplicatesPerLaunch);
+        int blocksPerLaunch = (launch + SimulationRunner.BlockSize - 1) / SimulationRunner.BlockSize;
+
+        var tables = arms.Select(arm => new ModelTable(arm)).ToArray();
+        var models = tables.Select(table => accelerator.Allocate1D(table.Models)).ToArray();
+        var constants = tables.Select(table => accelerator.Allocate1D(table.Constants)).ToArray();
+        using var state = accelerator.Allocate1D<T>((long)layout.Size * launch);
+        using var trajectory = accelerator.Allocate1D<T>((long)trajectoryLength * launch);
+        var stationary = arms.Select(_ => accelerator.Allocate1D<T>((long)m * m * launch)).ToArray();
+        var finite = arms.Select(_ => accelerator.Allocate1D<int>(launch)).ToArray();
+        using var blockMoments = accelerator.Allocate1D<Moments>((long)quantities * blocksPerLaunch);
+        using var totals = accelerator.Allocate1D<Moments>(quantities);
+        try
+        {
+            totals.MemSetToZero();
+            var simulate = accelerator.LoadAutoGroupedStreamKernel<Index1D, ReplicateArguments<T>>(ReplicateKernel.Run<T>);
+            var reduce = accelerator.LoadAutoGroupedStreamKernel<Index1D, ReductionArguments<T>>(ReductionKernels.BlockMoments<T>);
+            var merge = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<Moments>, int, ArrayView<Moments>>(ReductionKernels.MergeBlocks);
+            for (long first = 0; first < spec.Replicates; first += launch)
+            {
+                cancel.ThrowIfCancellationRequested();
+                int count = (int)Math.Min(launch, spec.Replicates - first);
+                int blocks = (count + SimulationRunner.BlockSize - 1) / SimulationRunner.BlockSize;
+                for (int arm = 0; arm < arms.Length; arm++)
+                {
+                    simulate(count, Arguments(spec, layout, models[arm], constants[arm], state, arm == 0 ? trajectory.View : ArrayView<T>.Empty, stationary[arm], finite[arm], first, count));
+                }
+                int last = arms.Length - 1;
+                reduce(quantities * blocks, new ReductionArguments<T>
+                {
+                    Trajectory = trajectory.View,
+                    Stationary0 = stationary[0].View,
+                    Stationary1 = stationary[Math.Min(1, last)].View,
+                    Stationary2 = stationary[last].View,
+                    Finite0 = finite[0].View,
+                    Finite1 = finite[Math.Min(1, last)].View,
+                    Finite2 = finite[last].View,
+                    Arms = arms.Length,
+                    TrajectoryLength = trajectoryLength,
+                    Models = m,
+                    Step = spec.Influence?.Step ?? 0,
+                    Count = count,
+                    Blocks = blocks,
+                    BlockMoments = blockMoments.View,
+                });
+                merge(quantities, blockMoments.View, blocks, totals.View);
+                accelerator.Synchronize();
+                progress?.Report(first + count);
+            }
+            var summed = totals.GetAsArray1D();
+            var trajectoryMoments = summed.AsSpan(0, trajectoryLength).ToArray();
+            var stationaryMoments = summed.AsSpan(trajectoryLength, m * m).ToArray();
+            var influenceMoments = summed.AsSpan(trajectoryLength + m * m).ToArray();
+            long included = (long)stationaryMoments[0].Count;
+            return SimulationRunner.ResultFromMoments(spec, "gpu", trajectoryMoments, stationaryMoments, influenceMoments, spec.Replicates - included);
+        }
+        finally
+        {
+            foreach (var buffer in models)
+            {
+                buffer.Dispose();
+            }
+            foreach (var buffer in constants)
+            {
+                buffer.Dispose();
+            }
+            foreach (var buffer in stationary)
+            {
+                buffer.Dispose();
+            }
+            foreach (var buffer in finite)
+            {
+                buffer.Dispose();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The stationary J_i(p_j) (M x M per replicate) and the finite flag of replicates
+    /// 0..count-1 of the spec's base arm, one by one, in one launch: for comparing backends
+    /// replicate by replicate.
+    /// </summary>
+    internal static (double[] Stationary, bool[] Finite) PerReplicate(SimulationSpec spec, string device, int count, string precision = "double") =>
+        precision == "single" ? PerReplicate<DeviceSingleLane>(spec, Opened(device), count) : PerReplicate<DeviceLane>(spec, Opened(device), count);
+
+    private static (double[] Stationary, bool[] Finite) PerReplicate<T>(SimulationSpec spec, OpenedDevice device, int count) where T : unmanaged, IDeviceLane<T>
+    {
+        var accelerator = device.Accelerator;
+        int m = spec.ModelCount;
+        var layout = ReplicateLayout.For(spec.Dimension, m, spec.Models.Max(model => model.K));
+        var table = new ModelTable(spec);
+        using var models = accelerator.Allocate1D(table.Models);
+        using var constants = accelerator.Allocate1D(table.Constants);
+        using var state = accelerator.Allocate1D<T>((long)layout.Size * count);
+        using var stationary = accelerator.Allocate1D<T>((long)m * m * count);
+        using var finite = accelerator.Allocate1D<int>(count);
+        var simulate = accelerator.LoadAutoGroupedStreamKernel<Index1D, ReplicateArguments<T>>(ReplicateKernel.Run<T>);
+        simulate(count, Arguments(spec, layout, models, constants, state, ArrayView<T>.Empty, stationary, finite, 0, count));
+        accelerator.Synchronize();
+        var values = stationary.GetAsArray1D();
+        var flags = finite.GetAsArray1D();
+        var byReplicate = new double[(long)count * m * m];
+        for (int r = 0; r < count; r++)
+        {
+            for (int k = 0; k < m * m; k++)
+            {
+                byReplicate[(long)r * m * m + k] = T.ToDouble(values[(long)k * count + r]);
+            }
+        }
+        return (byReplicate, flags.Select(flag => flag != 0).ToArray());
+    }
+
+    private static ReplicateArguments<T> Arguments<T>(SimulationSpec spec, ReplicateLayout layout, MemoryBuffer1D<ModelParameters, Stride1D.Dense> models,
+        MemoryBuffer1D<double, Stride1D.Dense> constants, MemoryBuffer1D<T, Stride1D.Dense> state, ArrayView<T> trajectory, MemoryBuffer1D<T, Stride1D.Dense> stationary,
+        MemoryBuffer1D<int, Stride1D.Dense> finite, long first, int count) where T : unmanaged => new()
+        {
+            Models = models.View,
+            Constants = constants.View,
+            State = state.View,
+            Trajectory = trajectory,
+            Stationary = stationary.View,
+            Finite = finite.View,
+            Layout = layout,
+            Rounds = spec.Rounds,
+            BurnIn = spec.BurnIn,
+            Sequential = spec.Schedule == Schedule.Sequential ? 1 : 0,
+            Multinomial = spec.Mixture == MixtureMode.Multinomial ? 1 : 0,
+            Seed = spec.Seed,
+            FirstReplicate = first,
+            Count = count,
+        };
+
+    /// <summary>
+    /// Replicates per launch: as many whole blocks as fit in <see cref="MemoryShare"/> of the
+    /// device (state, trajectories, stationary values and block moments), at most the run.
+    /// </summary>
+    private static int LaunchSize(SimulationSpec spec, ReplicateLayout layout, int trajectoryLength, int quantities, int arms, int laneBytes, OpenedDevice device,
+        int? maxReplicatesPerLaunch)
+    {
+        int m = spec.ModelCount;
+        double perReplicate = laneBytes * ((double)layout.Size + trajectoryLength + (double)arms * m * m) + 4.0 * arms
+            + quantities * (double)System.Runtime.CompilerServices.Unsafe.SizeOf<Moments>() / SimulationRunner.BlockSize;
+        double budget = device.IsCpuAccelerator ? CpuAcceleratorLaunch * perReplicate : device.Accelerator.MemorySize * MemoryShare;
+        long fits = (long)(budget / perReplicate) / SimulationRunner.BlockSize * SimulationRunner.BlockSize;
+        if (maxReplicatesPerLaunch is { } cap)
+        {
+            fits = Math.Min(fits, Math.Max(SimulationRunner.BlockSize, cap / SimulationRunner.BlockSize * SimulationRunner.BlockSize));
+        }
+        // One thread index per replicate of a launch: stay within int, in whole blocks.
+        fits = Math.Min(fits, (int.MaxValue / 2) / SimulationRunner.BlockSize * SimulationRunner.BlockSize);
+        if (fits < SimulationRunner.BlockSize)
+        {
+            throw SpecException.Invalid("--backend", "gpu", $"a device with room for one block of {SimulationRunner.BlockSize} replicates of this spec ({perReplicate * SimulationRunner.BlockSize / 1e9:F1} GB)");
+        }
+        return (int)Math.Min(fits, spec.Replicates);
+    }
+}
