@@ -9,6 +9,11 @@ public static class Program
             Throughput.Run(args);
             return;
         }
+        if (args.Length > 0 && args[0] == "gpu-agreement")
+        {
+            GpuAgreement.Run(args);
+            return;
+        }
         BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }
 

@@ -83,18 +83,8 @@ public class BadSpecTests
     public void UnknownWidthInTheEnvironmentIsAUserError() =>
         AssertUserError(new Dictionary<string, string> { ["LOOPSIM_SIMD"] = "1024" }, "LOOPSIM_SIMD = \"1024\"");
 
-    /// <summary>`loopsim run` of a good spec with these flags and environment: exit 2, one line naming the mistake, nothing written.</summary>
-    private static void AssertUserError(IReadOnlyDictionary<string, string> environment, string expected, params string[] flags)
-    {
-        string specPath = Loopsim.WriteSpec(SpecText.Pair, out string folder, "good.toml");
-        string output = Path.Combine(folder, "out");
-        var outcome = Loopsim.RunWith(environment, ["run", specPath, .. flags, "--out", output]);
-        Assert.Equal(2, outcome.ExitCode);
-        Assert.Single(outcome.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Contains(expected, outcome.StandardError, StringComparison.Ordinal);
-        Assert.DoesNotContain("   at ", outcome.StandardError, StringComparison.Ordinal);
-        Assert.False(Directory.Exists(output));
-    }
+    private static void AssertUserError(IReadOnlyDictionary<string, string> environment, string expected, params string[] flags) =>
+        Loopsim.AssertFlagError(environment, expected, flags);
 
     [Fact]
     public void EnvironmentWidthWithoutFloatLanesLeavesSinglePrecisionAtAuto()

@@ -39,6 +39,19 @@ internal static class Loopsim
         return path;
     }
 
+    /// <summary>`loopsim run` of a good spec with these flags and environment: exit 2, one line naming the mistake, no stack trace, nothing written.</summary>
+    public static void AssertFlagError(IReadOnlyDictionary<string, string> environment, string expected, params string[] flags)
+    {
+        string specPath = WriteSpec(SpecText.Pair, out string folder, "good.toml");
+        string output = Path.Combine(folder, "out");
+        var outcome = RunWith(environment, ["run", specPath, .. flags, "--out", output]);
+        Assert.Equal(2, outcome.ExitCode);
+        Assert.Single(outcome.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(expected, outcome.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", outcome.StandardError, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(output));
+    }
+
     public static string TemporaryFolder()
     {
         string path = Path.Combine(Path.GetTempPath(), "loopsim-tests", Guid.NewGuid().ToString("N"));
