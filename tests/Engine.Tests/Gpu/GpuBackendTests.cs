@@ -34,10 +34,8 @@ public class GpuBackendTests
     [Fact]
     public void CanonicalBenchmarkAgreesWithTheReferenceAtScale()
     {
-        string path = Path.Combine(Cli.ReadmeTests.RepositoryRoot(), "bench", "canonical.toml");
-        var spec = SpecLoader.LoadFile(path) with { Rounds = 30, BurnIn = 10 };
         const int count = 512;
-        var (reference, _) = SimulationRunner.PerReplicate(spec, "scalar", count);
+        var (spec, reference) = BackendAgreementTests.CanonicalReference(30, 10, count);
         var (values, _) = GpuRunner.PerReplicate(spec, GpuDevices.CpuAccelerator, count);
         int differing = BackendAgreementTests.ReplicatesDiffering(reference, values, spec.ModelCount * spec.ModelCount);
         Assert.True(differing <= count / 1000, $"{differing} of {count} replicates differ beyond 1e-9");

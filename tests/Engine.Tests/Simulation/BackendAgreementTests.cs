@@ -122,17 +122,22 @@ public class BackendAgreementTests
     [Fact]
     public void CanonicalBenchmarkAgreesWithTheReferenceAtScale()
     {
-        string path = Path.Combine(Cli.ReadmeTests.RepositoryRoot(), "bench", "canonical.toml");
-        var spec = SpecLoader.LoadFile(path) with { Rounds = 40, BurnIn = 20 };
-        const long count = 1024;
-        var (reference, _) = SimulationRunner.PerReplicate(spec, "scalar", count);
-        int perReplicate = spec.ModelCount * spec.ModelCount;
+        const int count = 1024;
+        var (spec, reference) = CanonicalReference(40, 20, count);
         foreach (var width in new[] { "128", "256x2" })
         {
             var (values, _) = SimulationRunner.PerReplicate(spec, width, count);
-            int differing = ReplicatesDiffering(reference, values, perReplicate);
+            int differing = ReplicatesDiffering(reference, values, spec.ModelCount * spec.ModelCount);
             Assert.True(differing <= count / 1000, $"width {width}: {differing} of {count} replicates differ beyond 1e-9");
         }
+    }
+
+    /// <summary>bench/canonical.toml at the given rounds, and the scalar reference's stationary values of its first replicates.</summary>
+    internal static (SimulationSpec Spec, double[] Reference) CanonicalReference(int rounds, int burnIn, int count)
+    {
+        string path = Path.Combine(Cli.ReadmeTests.RepositoryRoot(), "bench", "canonical.toml");
+        var spec = SpecLoader.LoadFile(path) with { Rounds = rounds, BurnIn = burnIn };
+        return (spec, SimulationRunner.PerReplicate(spec, "scalar", count).Stationary);
     }
 
     /// <summary>Replicates (runs of <paramref name="perReplicate"/> values) with a value beyond 1e-9 relative of the reference's.</summary>
