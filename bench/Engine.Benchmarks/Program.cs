@@ -9,6 +9,16 @@ public static class Program
             Throughput.Run(args);
             return;
         }
+        if (args.Length > 0 && args[0] == "quadrature-convergence")
+        {
+            QuadratureConvergence.Run(args);
+            return;
+        }
+        if (args.Length > 0 && args[0] == "theory-scaling")
+        {
+            TheoryScaling.Run(args);
+            return;
+        }
         if (args.Length > 0 && args[0] == "gpu-agreement")
         {
             GpuAgreement.Run(args);

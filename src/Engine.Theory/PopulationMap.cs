@@ -23,6 +23,7 @@ public sealed class PopulationMap
         Spec = spec;
         D = spec.Dimension;
         Stride = D + D * (D + 1) / 2;
+        _curated = new CuratedPoint?[spec.ModelCount];
         foreach (var model in spec.Models)
         {
             if (model.Reward == RewardKind.Quadratic && !model.IsInfiniteK && model.K > 1 && D > QuadratureCuration.MaxDimension)
@@ -112,7 +113,7 @@ public sealed class PopulationMap
                 active[w.To] = active[w.From] = true;
             }
             // Under the sequential schedule models j < i have already been replaced by their refit.
-            var (curatedMean, curatedCov) = CuratedMoments.Of(model, means[i], covs[i]);
+            var (curatedMean, curatedCov) = Curated(i, means[i], covs[i]);
             var sourceMeans = new T[weights.Length][];
             var sourceCovs = new T[weights.Length][];
             sourceMeans[WeightIndex.Real] = model.RealMean.Select(T.From).ToArray();
@@ -136,6 +137,103 @@ public sealed class PopulationMap
             }
         }
     }
+
+    /// <summary>
+    /// The curated moments of model i, which depend on its own (mu, Sigma) alone. Where they take
+    /// a quadrature (finite K, quadratic reward) they are kept per model for the last point
+    /// asked: its values, and on the first dual evaluation there the partial derivatives along
+    /// each entry of the model's own state block, from which the derivative along any direction
+    /// follows by the chain rule. A Jacobian column, an influence forcing or a dual of the other
+    /// models then costs no quadrature, and one model's block costs one per state entry instead
+    /// of one per entry of the whole state.
+    /// </summary>
+    private (T[] Mean, T[] Cov) Curated<T>(int i, T[] mean, T[] cov) where T : struct, IScalar<T>
+    {
+        var model = Spec.Models[i];
+        if (!(model.Reward == RewardKind.Quadratic && !model.IsInfiniteK && model.K > 1 && model.Beta != 0))
+        {
+            return CuratedMoments.Of(model, mean, cov);
+        }
+        int d = D;
+        var point = new double[Stride];
+        Pack<double>(mean.Select(v => v.Value).ToArray(), cov.Select(v => v.Value).ToArray(), point);
+        var cached = _curated[i];
+        if (cached is null || !cached.Point.AsSpan().SequenceEqual(point))
+        {
+            var realMean = new Real[d];
+            var realCov = new Real[d * d];
+            for (int k = 0; k < d; k++)
+            {
+                realMean[k] = new Real(point[k]);
+            }
+            for (int k = 0; k < d * d; k++)
+            {
+                realCov[k] = new Real(cov[k].Value);
+            }
+            var (valueMean, valueCov) = QuadratureCuration.Of(model, realMean, realCov);
+            cached = new CuratedPoint(point, valueMean.Select(v => v.Value).ToArray(), valueCov.Select(v => v.Value).ToArray());
+            _curated[i] = cached;
+        }
+        if (!T.CarriesDerivative)
+        {
+            return (cached.Mean.Select(v => T.Make(v, 0)).ToArray(), cached.Cov.Select(v => T.Make(v, 0)).ToArray());
+        }
+        cached.Partials ??= Partials(model, point);
+        var direction = new double[Stride];
+        Pack<double>(mean.Select(v => v.Derivative).ToArray(), cov.Select(v => v.Derivative).ToArray(), direction);
+        var outMean = new T[d];
+        var outCov = new T[d * d];
+        for (int k = 0; k < d; k++)
+        {
+            double derivative = 0;
+            for (int e = 0; e < Stride; e++)
+            {
+                derivative += cached.Partials[e].Mean[k] * direction[e];
+            }
+            outMean[k] = T.Make(cached.Mean[k], derivative);
+        }
+        for (int k = 0; k < d * d; k++)
+        {
+            double derivative = 0;
+            for (int e = 0; e < Stride; e++)
+            {
+                derivative += cached.Partials[e].Cov[k] * direction[e];
+            }
+            outCov[k] = T.Make(cached.Cov[k], derivative);
+        }
+        return (outMean, outCov);
+    }
+
+    /// <summary>d(curated mean, cov)/d(state entry e) of one model at its packed point, one dual quadrature per entry.</summary>
+    private (double[] Mean, double[] Cov)[] Partials(ModelSpec model, double[] point)
+    {
+        int d = D;
+        var partials = new (double[] Mean, double[] Cov)[Stride];
+        var block = new Dual[Stride];
+        var mean = new Dual[d];
+        var cov = new Dual[d * d];
+        for (int e = 0; e < Stride; e++)
+        {
+            for (int k = 0; k < Stride; k++)
+            {
+                block[k] = new Dual(point[k], k == e ? 1 : 0);
+            }
+            Unpack<Dual>(block, mean, cov);
+            var (curatedMean, curatedCov) = QuadratureCuration.Of(model, mean, cov);
+            partials[e] = (curatedMean.Select(v => v.Derivative).ToArray(), curatedCov.Select(v => v.Derivative).ToArray());
+        }
+        return partials;
+    }
+
+    private sealed class CuratedPoint(double[] point, double[] mean, double[] cov)
+    {
+        public double[] Point { get; } = point;
+        public double[] Mean { get; } = mean;
+        public double[] Cov { get; } = cov;
+        public (double[] Mean, double[] Cov)[]? Partials { get; set; }
+    }
+
+    private readonly CuratedPoint?[] _curated;
 
     /// <summary>
     /// mu = sum w_s m_s; Sigma = sum w_s (C_s + (m_s - mu)(m_s - mu)^T), the stable form of the

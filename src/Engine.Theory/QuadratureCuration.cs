@@ -23,12 +23,39 @@ public static class QuadratureCuration
     public static readonly double[] MaxSharpness = [4.0, 3.0, 2.0];
     private const double Step = 0.25;
 
-    private static readonly (double[] Nodes, double[] Weights)[] Rules =
+    /// <summary>Nodes whose tensor weight is below this carry less than 1e-16 of any moment: they are left out of the rules.</summary>
+    public const double NegligibleWeight = 1e-18;
+
+    /// <summary>
+    /// Nodes per dimension by sharpness (beta x the Gershgorin bound of Sigma), per dimension d:
+    /// the fewest with which the moments agree with a 100-node rule to 1e-13 or better at the
+    /// band's upper end for K = 2, 4, 16 (bench: quadrature-convergence, in bench/RESULTS.md);
+    /// past the last band the rule of the validated limit, as before.
+    /// </summary>
+    private static readonly (double Sharpness, int Nodes)[][] Bands =
     [
-        GaussHermite.Tensor(96, 1),
-        GaussHermite.Tensor(64, 2),
-        GaussHermite.Tensor(32, 3),
+        [(0.25, 32), (0.5, 48), (double.PositiveInfinity, 96)],
+        [(0.25, 24), (0.5, 40), (double.PositiveInfinity, 64)],
+        [(0.25, 24), (double.PositiveInfinity, 32)],
     ];
+
+    private static readonly Dictionary<(int PerDimension, int Dimension), (double[] Nodes, double[] Weights)> RuleCache = [];
+
+    /// <summary>The tensor Gauss-Hermite rule without its negligible nodes, built once per (nodes, dimension).</summary>
+    private static (double[] Nodes, double[] Weights) Rule(int perDimension, int d)
+    {
+        lock (RuleCache)
+        {
+            if (!RuleCache.TryGetValue((perDimension, d), out var rule))
+            {
+                var (nodes, weights) = GaussHermite.Tensor(perDimension, d);
+                var keep = Enumerable.Range(0, weights.Length).Where(p => weights[p] > NegligibleWeight).ToArray();
+                rule = (keep.SelectMany(p => nodes.AsSpan(p * d, d).ToArray()).ToArray(), keep.Select(p => weights[p]).ToArray());
+                RuleCache[(perDimension, d)] = rule;
+            }
+            return rule;
+        }
+    }
 
     public static (T[] Mean, T[] Cov) Of<T>(ModelSpec model, T[] mean, T[] cov) where T : struct, IScalar<T> =>
         Of(model, mean, cov, 0);
@@ -59,7 +86,21 @@ public static class QuadratureCuration
                 $"model.{model.Name}.beta = {model.Beta}: with finite k = {model.K} and a quadratic reward in d = {d} the theory's quadrature is validated " +
                 $"for beta x largest variance <= {MaxSharpness[d - 1]}, and the loop reaches {sharpness:G3}");
         }
-        var (nodes, weights) = nodesPerDimension > 0 ? GaussHermite.Tensor(nodesPerDimension, d) : Rules[d - 1];
+        int perDimension = nodesPerDimension;
+        if (perDimension == 0)
+        {
+            // The band of the rule's own sharpness (beta x the Gershgorin bound; linear rewards, which the theory reduces to one dimension elsewhere, take the finest).
+            double bandSharpness = model.Reward == RewardKind.Quadratic ? model.Beta * largestEigenvalueBound : double.PositiveInfinity;
+            foreach (var (limit, bandNodes) in Bands[d - 1])
+            {
+                if (bandSharpness <= limit)
+                {
+                    perDimension = bandNodes;
+                    break;
+                }
+            }
+        }
+        var (nodes, weights) = nodesPerDimension > 0 ? GaussHermite.Tensor(nodesPerDimension, d) : Rule(perDimension, d);
         int count = weights.Length;
         var points = new T[count * d];
         var expReward = new T[count];

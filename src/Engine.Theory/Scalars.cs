@@ -21,7 +21,13 @@ public interface IScalar<T> where T : struct, IScalar<T>
     static abstract T Log(T a);
     /// <summary>The standard normal CDF.</summary>
     static abstract T NormalCdf(T a);
+    /// <summary>Whether the type carries a derivative (<see cref="Dual"/>) or only values (<see cref="Real"/>).</summary>
+    static abstract bool CarriesDerivative { get; }
+    /// <summary>A number with this value and derivative (a <see cref="Real"/> keeps the value only).</summary>
+    static abstract T Make(double value, double derivative);
     double Value { get; }
+    /// <summary>The derivative along the direction (0 for <see cref="Real"/>).</summary>
+    double Derivative { get; }
 }
 
 public readonly record struct Real(double Value) : IScalar<Real>
@@ -36,6 +42,9 @@ public readonly record struct Real(double Value) : IScalar<Real>
     public static Real Exp(Real a) => new(Math.Exp(a.Value));
     public static Real Log(Real a) => new(Math.Log(a.Value));
     public static Real NormalCdf(Real a) => new(Normal.Cdf(a.Value));
+    public static bool CarriesDerivative => false;
+    public static Real Make(double value, double derivative) => new(value);
+    public double Derivative => 0;
 }
 
 /// <summary>A value and its derivative along one direction.</summary>
@@ -63,6 +72,8 @@ public readonly record struct Dual(double Value, double Derivative) : IScalar<Du
 
     public static Dual Log(Dual a) => new(Math.Log(a.Value), a.Derivative / a.Value);
     public static Dual NormalCdf(Dual a) => new(Normal.Cdf(a.Value), Normal.Density(a.Value) * a.Derivative);
+    public static bool CarriesDerivative => true;
+    public static Dual Make(double value, double derivative) => new(value, derivative);
 }
 
 /// <summary>The standard normal distribution, accurate to double precision in both tails.</summary>
