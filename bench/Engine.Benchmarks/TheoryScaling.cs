@@ -29,9 +29,7 @@ internal static class TheoryScaling
 
     private static void Measure(string name, SimulationSpec spec)
     {
-        QuadratureCuration.RealCalls = QuadratureCuration.DualCalls = 0; QuadratureCuration.NodeSteps = 0;
         var result = TheoryAnalysis.Run(spec);
-        Console.WriteLine($"real {QuadratureCuration.RealCalls} dual {QuadratureCuration.DualCalls} node-steps {QuadratureCuration.NodeSteps}");
         double best = double.PositiveInfinity;
         for (int run = 0; run < 3 && best < 20_000 || run == 0; run++)
         {

@@ -18,6 +18,7 @@ public static class FixedPointSolver
     private const int PlainIterations = 400;
     private const int NewtonIterations = 60;
     private const double Runaway = 1e10;
+    private const double NewtonFrom = 1e-3;
 
     public static FixedPoint Solve(PopulationMap map) => Solve(map, map.InitialState());
 
@@ -39,7 +40,8 @@ public static class FixedPointSolver
                 break;
             }
             (state, next) = (next, state);
-            if (residual < 1e-6)
+            // Newton's method takes over from here (it converges quadratically, and each of its steps costs about two map evaluations).
+            if (residual < NewtonFrom)
             {
                 break;
             }

@@ -95,6 +95,7 @@ public sealed class PopulationMap
             covs[j] = new T[d * d];
             Unpack(state.Slice(j * Stride, Stride), means[j], covs[j]);
         }
+        PrepareCurated(means, covs);
         var newMean = new T[d];
         var newCov = new T[d * d];
         for (int i = 0; i < m; i++)
@@ -150,88 +151,62 @@ public sealed class PopulationMap
     private (T[] Mean, T[] Cov) Curated<T>(int i, T[] mean, T[] cov) where T : struct, IScalar<T>
     {
         var model = Spec.Models[i];
-        if (!(model.Reward == RewardKind.Quadratic && !model.IsInfiniteK && model.K > 1 && model.Beta != 0))
+        if (!NeedsQuadrature(model))
         {
             return CuratedMoments.Of(model, mean, cov);
         }
-        int d = D;
+        var cached = Evaluated(i, mean.Select(v => v.Value).ToArray(), cov.Select(v => v.Value).ToArray(), T.CarriesDerivative);
+        return cached.Evaluation.Along(mean.Select(v => v.Derivative).ToArray(), cov.Select(v => v.Derivative).ToArray(), T.Make);
+    }
+
+    private static bool NeedsQuadrature(ModelSpec model) => model.Reward == RewardKind.Quadratic && !model.IsInfiniteK && model.K > 1 && model.Beta != 0;
+
+    /// <summary>Model i's quadrature at (mean, cov): the cached one where it is for this point (and has partials when asked), else evaluated and cached.</summary>
+    private CuratedPoint Evaluated(int i, double[] mean, double[] cov, bool partials)
+    {
         var point = new double[Stride];
-        Pack<double>(mean.Select(v => v.Value).ToArray(), cov.Select(v => v.Value).ToArray(), point);
+        Pack<double>(mean, cov, point);
         var cached = _curated[i];
-        if (cached is null || !cached.Point.AsSpan().SequenceEqual(point))
+        if (cached is null || !cached.Point.AsSpan().SequenceEqual(point) || (partials && cached.Evaluation.PartialMean is null))
         {
-            var realMean = new Real[d];
-            var realCov = new Real[d * d];
-            for (int k = 0; k < d; k++)
-            {
-                realMean[k] = new Real(point[k]);
-            }
-            for (int k = 0; k < d * d; k++)
-            {
-                realCov[k] = new Real(cov[k].Value);
-            }
-            var (valueMean, valueCov) = QuadratureCuration.Of(model, realMean, realCov);
-            cached = new CuratedPoint(point, valueMean.Select(v => v.Value).ToArray(), valueCov.Select(v => v.Value).ToArray());
+            cached = new CuratedPoint(point, QuadratureCuration.Evaluate(Spec.Models[i], mean, cov, partials));
             _curated[i] = cached;
         }
-        if (!T.CarriesDerivative)
-        {
-            return (cached.Mean.Select(v => T.Make(v, 0)).ToArray(), cached.Cov.Select(v => T.Make(v, 0)).ToArray());
-        }
-        cached.Partials ??= Partials(model, point);
-        var direction = new double[Stride];
-        Pack<double>(mean.Select(v => v.Derivative).ToArray(), cov.Select(v => v.Derivative).ToArray(), direction);
-        var outMean = new T[d];
-        var outCov = new T[d * d];
-        for (int k = 0; k < d; k++)
-        {
-            double derivative = 0;
-            for (int e = 0; e < Stride; e++)
-            {
-                derivative += cached.Partials[e].Mean[k] * direction[e];
-            }
-            outMean[k] = T.Make(cached.Mean[k], derivative);
-        }
-        for (int k = 0; k < d * d; k++)
-        {
-            double derivative = 0;
-            for (int e = 0; e < Stride; e++)
-            {
-                derivative += cached.Partials[e].Cov[k] * direction[e];
-            }
-            outCov[k] = T.Make(cached.Cov[k], derivative);
-        }
-        return (outMean, outCov);
+        return cached;
     }
 
-    /// <summary>d(curated mean, cov)/d(state entry e) of one model at its packed point, one dual quadrature per entry.</summary>
-    private (double[] Mean, double[] Cov)[] Partials(ModelSpec model, double[] point)
+    /// <summary>
+    /// Evaluates, on all cores, the quadratures of every model that Apply is about to need at
+    /// this state: each depends on its own model's block alone, so they are independent, and the
+    /// cache then serves Apply in model order. The results are the same on any number of cores.
+    /// </summary>
+    private void PrepareCurated<T>(T[][] means, T[][] covs) where T : struct, IScalar<T>
     {
-        int d = D;
-        var partials = new (double[] Mean, double[] Cov)[Stride];
-        var block = new Dual[Stride];
-        var mean = new Dual[d];
-        var cov = new Dual[d * d];
-        for (int e = 0; e < Stride; e++)
+        var needed = Enumerable.Range(0, Spec.ModelCount).Where(i => NeedsQuadrature(Spec.Models[i])).ToArray();
+        if (needed.Length < 2)
         {
-            for (int k = 0; k < Stride; k++)
-            {
-                block[k] = new Dual(point[k], k == e ? 1 : 0);
-            }
-            Unpack<Dual>(block, mean, cov);
-            var (curatedMean, curatedCov) = QuadratureCuration.Of(model, mean, cov);
-            partials[e] = (curatedMean.Select(v => v.Derivative).ToArray(), curatedCov.Select(v => v.Derivative).ToArray());
+            return;
         }
-        return partials;
+        var failures = new Exception?[Spec.ModelCount];
+        Parallel.ForEach(needed, i =>
+        {
+            try
+            {
+                Evaluated(i, means[i].Select(v => v.Value).ToArray(), covs[i].Select(v => v.Value).ToArray(), T.CarriesDerivative);
+            }
+            catch (Exception exception)
+            {
+                failures[i] = exception;
+            }
+        });
+        // The first model's failure, as the models in order would have met it (an unsupported case is a user's error, not a crash).
+        if (failures.FirstOrDefault(failure => failure is not null) is { } first)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
+        }
     }
 
-    private sealed class CuratedPoint(double[] point, double[] mean, double[] cov)
-    {
-        public double[] Point { get; } = point;
-        public double[] Mean { get; } = mean;
-        public double[] Cov { get; } = cov;
-        public (double[] Mean, double[] Cov)[]? Partials { get; set; }
-    }
+    private sealed record CuratedPoint(double[] Point, CuratedEvaluation Evaluation);
 
     private readonly CuratedPoint?[] _curated;
 
