@@ -9,8 +9,6 @@ public static class Program
             Throughput.Run(args);
             return;
         }
-        if (args.Length > 0 && args[0] == "probe") { Probe.Run(); return; }
-        if (args.Length > 0 && args[0] == "exp") { ExpProbe.Run(); return; }
         if (args.Length > 0 && args[0] == "quadrature-convergence")
         {
             QuadratureConvergence.Run(args);

@@ -1,4 +1,3 @@
-using Engine.Core.Numerics;
 using Engine.Core.Specs;
 
 namespace Engine.Simulation;
@@ -12,8 +11,7 @@ internal sealed class LoopModel
     public LoopModel(ModelSpec spec, int dimension, MixtureMode mixture)
     {
         Spec = spec;
-        RealCholesky = new double[dimension * dimension];
-        SmallMatrix.CholeskySemiDefinite(spec.RealCov, RealCholesky, dimension);
+        RealCholesky = Step.DoubleStep.CholeskyLower(spec.RealCov, dimension);
         CumulativeWeights = new double[spec.Weights.Length];
         double sum = 0;
         LastPositiveSource = 0;

@@ -10,7 +10,7 @@ public static class Rewards
 {
     public static double Evaluate(ModelSpec reward, ReadOnlySpan<double> x)
     {
-        var (parameters, constants) = ModelTable.Of(reward, x.Length);
+        var (parameters, constants) = ModelTable.RewardOf(reward);
         var lanes = MemoryMarshal.Cast<double, ScalarLane>(MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(x), x.Length));
         return ModelStep.Reward<ScalarLane, LaneSpan<ScalarLane>, ConstantSpan>(in parameters, new ConstantSpan(constants), x.Length, lanes).Value;
     }

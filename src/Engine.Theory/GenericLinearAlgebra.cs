@@ -58,39 +58,4 @@ internal static class GenericLinearAlgebra
             }
         }
     }
-
-    /// <summary>Lower Cholesky factor of a symmetric positive semi-definite matrix; a zero pivot gives a zero column.</summary>
-    public static T[] CholeskySemiDefinite<T>(T[] a, int d) where T : struct, IScalar<T>
-    {
-        var lower = new T[d * d];
-        double scale = 0;
-        for (int i = 0; i < d; i++)
-        {
-            scale = Math.Max(scale, Math.Abs(a[i * d + i].Value));
-        }
-        for (int j = 0; j < d; j++)
-        {
-            var diagonal = a[j * d + j];
-            for (int k = 0; k < j; k++)
-            {
-                diagonal -= lower[j * d + k] * lower[j * d + k];
-            }
-            if (!(diagonal.Value > 1e-13 * scale))
-            {
-                continue;
-            }
-            var pivot = T.Sqrt(diagonal);
-            lower[j * d + j] = pivot;
-            for (int i = j + 1; i < d; i++)
-            {
-                var sum = a[i * d + j];
-                for (int k = 0; k < j; k++)
-                {
-                    sum -= lower[i * d + k] * lower[j * d + k];
-                }
-                lower[i * d + j] = sum / pivot;
-            }
-        }
-        return lower;
-    }
 }

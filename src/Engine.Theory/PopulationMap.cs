@@ -1,4 +1,6 @@
 using Engine.Core.Specs;
+using Engine.Simulation.Lanes;
+using Engine.Simulation.Step;
 
 namespace Engine.Theory;
 
@@ -24,6 +26,7 @@ public sealed class PopulationMap
         D = spec.Dimension;
         Stride = D + D * (D + 1) / 2;
         _curated = new CuratedPoint?[spec.ModelCount];
+        _table = new ModelTable(spec);
         foreach (var model in spec.Models)
         {
             if (model.Reward == RewardKind.Quadratic && !model.IsInfiniteK && model.K > 1 && D > QuadratureCuration.MaxDimension)
@@ -129,7 +132,7 @@ public sealed class PopulationMap
                 sourceCovs[WeightIndex.Cross(j)] = covs[j];
             }
             MixtureMoments(weights, active, sourceMeans, sourceCovs, newMean, newCov);
-            Project(model, newCov);
+            Project(i, newCov);
             Pack<T>(newMean, newCov, next.Slice(i * Stride, Stride));
             if (Spec.Schedule == Schedule.Sequential && !othersFrozen)
             {
@@ -209,6 +212,8 @@ public sealed class PopulationMap
     private sealed record CuratedPoint(double[] Point, CuratedEvaluation Evaluation);
 
     private readonly CuratedPoint?[] _curated;
+    /// <summary>The models flattened as the simulation's step reads them (rewards, structures, ridge).</summary>
+    private readonly ModelTable _table;
 
     /// <summary>
     /// mu = sum w_s m_s; Sigma = sum w_s (C_s + (m_s - mu)(m_s - mu)^T), the stable form of the
@@ -248,75 +253,18 @@ public sealed class PopulationMap
         }
     }
 
-    private void Project<T>(ModelSpec model, T[] cov) where T : struct, IScalar<T>
-    {
-        int d = D;
-        switch (model.Covariance)
-        {
-            case CovarianceStructure.Fixed:
-                for (int k = 0; k < cov.Length; k++)
-                {
-                    cov[k] = T.From(model.InitCov[k]);
-                }
-                return;
-            case CovarianceStructure.Diag:
-                for (int r = 0; r < d; r++)
-                {
-                    for (int c = 0; c < d; c++)
-                    {
-                        if (r != c)
-                        {
-                            cov[r * d + c] = T.From(0);
-                        }
-                    }
-                }
-                break;
-            case CovarianceStructure.Iso:
-                var level = T.From(0);
-                for (int c = 0; c < d; c++)
-                {
-                    level += cov[c * d + c];
-                }
-                level /= T.From(d);
-                for (int r = 0; r < d; r++)
-                {
-                    for (int c = 0; c < d; c++)
-                    {
-                        cov[r * d + c] = r == c ? level : T.From(0);
-                    }
-                }
-                break;
-        }
-        for (int c = 0; c < d; c++)
-        {
-            cov[c * d + c] += T.From(model.Ridge);
-        }
-    }
+    /// <summary>Structure projection and ridge: the simulation's own (<see cref="ModelStep.ProjectCovariance"/>).</summary>
+    private void Project<T>(int model, T[] cov) where T : struct, IScalar<T> =>
+        ModelStep.ProjectCovariance<T, LaneSpan<T>, ConstantSpan>(in _table.Models[model], new ConstantSpan(_table.Constants), D, cov);
 
-    /// <summary>J_i(p_j) in closed form: linear beta a.mu; quadratic -beta/2 (|mu - c|^2 + tr Sigma).</summary>
+    /// <summary>J_i(p_j) in closed form (linear beta a.mu; quadratic -beta/2 (|mu - c|^2 + tr Sigma)): the simulation's own (<see cref="ModelStep.ExpectedReward"/>).</summary>
     public T Reward<T>(int rewardModel, ReadOnlySpan<T> state, int model) where T : struct, IScalar<T>
     {
-        var spec = Spec.Models[rewardModel];
         int d = D;
-        var block = state.Slice(model * Stride, Stride);
-        var sum = T.From(0);
-        if (spec.Reward == RewardKind.Linear)
-        {
-            for (int c = 0; c < d; c++)
-            {
-                sum += T.From(spec.RewardVector[c]) * block[c];
-            }
-            return T.From(spec.Beta) * sum;
-        }
         var mean = new T[d];
         var cov = new T[d * d];
-        Unpack(block, mean, cov);
-        for (int c = 0; c < d; c++)
-        {
-            var delta = mean[c] - T.From(spec.RewardVector[c]);
-            sum += delta * delta + cov[c * d + c];
-        }
-        return T.From(-0.5 * spec.Beta) * sum;
+        Unpack(state.Slice(model * Stride, Stride), mean, cov);
+        return ModelStep.ExpectedReward<T, LaneSpan<T>, ConstantSpan>(in _table.Models[rewardModel], new ConstantSpan(_table.Constants), d, mean, cov);
     }
 }
 
@@ -348,37 +296,15 @@ public static class CuratedMoments
         {
             return QuadratureCuration.Of(model, mean, cov);
         }
-        if (model.Reward == RewardKind.Quadratic)
-        {
-            // K = inf: N((I + beta Sigma)^-1 (mu + beta Sigma c), (I + beta Sigma)^-1 Sigma).
-            var a = new T[d * d];
-            var b = new T[d * (d + 1)];
-            for (int r = 0; r < d; r++)
-            {
-                for (int c = 0; c < d; c++)
-                {
-                    a[r * d + c] = T.From(r == c ? 1 : 0) + beta * cov[r * d + c];
-                    b[r * (d + 1) + 1 + c] = cov[r * d + c];
-                }
-                b[r * (d + 1)] = mean[r] + beta * sigmaV[r];
-            }
-            GenericLinearAlgebra.Solve(a, b, d, d + 1);
-            var tiltMean = new T[d];
-            var tiltCov = new T[d * d];
-            for (int r = 0; r < d; r++)
-            {
-                tiltMean[r] = b[r * (d + 1)];
-                for (int c = 0; c < d; c++)
-                {
-                    tiltCov[r * d + c] = T.From(0.5) * (b[r * (d + 1) + 1 + c] + b[c * (d + 1) + 1 + r]);
-                }
-            }
-            return (tiltMean, tiltCov);
-        }
         if (model.IsInfiniteK)
         {
-            // Linear, K = inf: N(mu + beta Sigma a, Sigma).
-            return (mean.Select((x, r) => x + beta * sigmaV[r]).ToArray(), (T[])cov.Clone());
+            // K = inf: the exact tilt, as the simulation draws it (ModelStep.TiltedMoments).
+            var (parameters, constants) = ModelTable.RewardOf(model);
+            var tiltMean = new T[d];
+            var tiltCov = new T[d * d];
+            ModelStep.TiltedMoments<T, LaneSpan<T>, ConstantSpan>(in parameters, new ConstantSpan(constants), d, (T[])mean.Clone(), (T[])cov.Clone(), tiltMean, tiltCov,
+                new T[d * d], new T[d * (d + 1)], new T[d * d]);
+            return (tiltMean, tiltCov);
         }
         // Linear, finite K: the choice only sees the projection a.x, a one-dimensional problem in s = beta sqrt(a' Sigma a).
         var quadratic = T.From(0);

@@ -2,6 +2,7 @@ using System.Runtime.Intrinsics;
 using Engine.Core.Specs;
 using Engine.Simulation;
 using Engine.Simulation.Lanes;
+using Engine.Simulation.Step;
 
 namespace Engine.Theory;
 
@@ -137,7 +138,7 @@ public static class QuadratureCuration
         return LaneDispatch.Run<PassAction, CuratedEvaluation>(Width, new PassAction(model, d, nodes, weights, mean, lower, partials ? Directions(cov, d) : null, grid));
     }
 
-    /// <summary>The Cholesky factor, and with <paramref name="direction"/> its derivative along that change of the covariance.</summary>
+    /// <summary>The Cholesky factor (the simulation's, <see cref="ModelStep.CholeskySemiDefinite"/>), and with <paramref name="direction"/> its derivative along that change of the covariance.</summary>
     private static double[] Cholesky(double[] cov, int d, double[]? direction)
     {
         var dual = new Dual[d * d];
@@ -145,7 +146,8 @@ public static class QuadratureCuration
         {
             dual[k] = new Dual(cov[k], direction?[k] ?? 0);
         }
-        var lower = GenericLinearAlgebra.CholeskySemiDefinite(dual, d);
+        var lower = new Dual[d * d];
+        ModelStep.CholeskySemiDefinite<Dual, LaneSpan<Dual>>(d, dual, lower);
         return direction is null ? lower.Select(v => v.Value).ToArray() : lower.Select(v => v.Derivative).ToArray();
     }
 
@@ -223,12 +225,12 @@ public static class QuadratureCuration
                 _x[r] = new double[padded];
             }
             var rewards = new double[padded];
-            var center = model.RewardVector;
+            var (parameters, constants) = ModelTable.RewardOf(model);
+            var point = new Dual[d];
             _lowest = double.PositiveInfinity;
             _highest = double.NegativeInfinity;
             for (int p = 0; p < _count; p++)
             {
-                double reward = 0;
                 for (int r = 0; r < d; r++)
                 {
                     double x = mean[r];
@@ -237,17 +239,10 @@ public static class QuadratureCuration
                         x += lower[r * d + c] * nodes[p * d + c];
                     }
                     _x[r][p] = x;
-                    if (model.Reward == RewardKind.Linear)
-                    {
-                        reward += center[r] * x;
-                    }
-                    else
-                    {
-                        double delta = x - center[r];
-                        reward -= delta * delta;
-                    }
+                    point[r] = new Dual(x, 0);
                 }
-                reward = model.Reward == RewardKind.Linear ? model.Beta * reward : 0.5 * model.Beta * reward;
+                // The reward r(x) of the simulation's curation (ModelStep.Reward).
+                double reward = ModelStep.Reward<Dual, LaneSpan<Dual>, ConstantSpan>(in parameters, new ConstantSpan(constants), d, point).Value;
                 rewards[p] = reward;
                 if (weights[p] > NegligibleWeight)
                 {
@@ -305,7 +300,6 @@ public static class QuadratureCuration
                 }
                 for (int p = 0; p < _count; p++)
                 {
-                    double rewardDot = 0;
                     for (int r = 0; r < d; r++)
                     {
                         double xDot = meanDot[r];
@@ -314,10 +308,10 @@ public static class QuadratureCuration
                             xDot += lowerDot[r * d + c] * nodes[p * d + c];
                         }
                         _xDot[e][r][p] = xDot;
-                        // dr/dx: linear beta a; quadratic -beta (x - c).
-                        rewardDot += (model.Reward == RewardKind.Linear ? model.Beta * center[r] : -model.Beta * (_x[r][p] - center[r])) * xDot;
+                        point[r] = new Dual(_x[r][p], xDot);
                     }
-                    _rewardDot[e][p] = rewardDot;
+                    // dr along the node's move: the same reward, differentiated (dual numbers).
+                    _rewardDot[e][p] = ModelStep.Reward<Dual, LaneSpan<Dual>, ConstantSpan>(in parameters, new ConstantSpan(constants), d, point).Derivative;
                 }
                 _rewardDotLanes[e] = ToLanes(_rewardDot[e]);
             }

@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using Engine.Simulation.Lanes;
+using Engine.Simulation.Step;
 
 namespace Engine.Theory;
 
@@ -6,19 +8,14 @@ namespace Engine.Theory;
 /// The arithmetic the population theory is written against, once: <see cref="Real"/> evaluates
 /// the map, <see cref="Dual"/> evaluates it together with its exact directional derivative
 /// (forward-mode automatic differentiation), which gives Jacobians and influences without
-/// finite differences.
+/// finite differences. It extends the lanes' arithmetic (<see cref="ILaneArithmetic{T}"/>), so
+/// the theory computes the model's tilt, projection, rewards and Cholesky factors with the very
+/// code the simulation runs (<see cref="ModelStep"/>).
 /// </summary>
-public interface IScalar<T> where T : struct, IScalar<T>
+public interface IScalar<T> : ILaneArithmetic<T> where T : struct, IScalar<T>
 {
     static abstract T From(double value);
-    static abstract T operator +(T a, T b);
-    static abstract T operator -(T a, T b);
-    static abstract T operator *(T a, T b);
-    static abstract T operator /(T a, T b);
     static abstract T operator -(T a);
-    static abstract T Sqrt(T a);
-    static abstract T Exp(T a);
-    static abstract T Log(T a);
     /// <summary>The standard normal CDF.</summary>
     static abstract T NormalCdf(T a);
     /// <summary>Whether the type carries a derivative (<see cref="Dual"/>) or only values (<see cref="Real"/>).</summary>
@@ -30,8 +27,25 @@ public interface IScalar<T> where T : struct, IScalar<T>
     double Derivative { get; }
 }
 
+/// <summary>
+/// A value. It is also a lane of the model's arithmetic (<see cref="ILaneArithmetic{T}"/>), so the
+/// theory evaluates <see cref="ModelStep"/>, the code the simulation runs: masks are 1 and 0.
+/// </summary>
 public readonly record struct Real(double Value) : IScalar<Real>
 {
+    public static Real Broadcast(double value) => new(value);
+    public static (Real Sin, Real Cos) SinCosTwoPi(Real u) => (new(Math.Sin(Lane.TwoPi * u.Value)), new(Math.Cos(Lane.TwoPi * u.Value)));
+    public static Real Max(Real a, Real b) => new(Math.Max(a.Value, b.Value));
+    public static Real Abs(Real a) => new(Math.Abs(a.Value));
+    public static Real LessThan(Real a, Real b) => new(a.Value < b.Value ? 1 : 0);
+    public static Real GreaterThan(Real a, Real b) => new(a.Value > b.Value ? 1 : 0);
+    public static Real IsFinite(Real a) => new(double.IsFinite(a.Value) ? 1 : 0);
+    public static Real And(Real a, Real b) => new(a.Value != 0 && b.Value != 0 ? 1 : 0);
+    public static Real AndNot(Real a, Real notB) => new(a.Value != 0 && notB.Value == 0 ? 1 : 0);
+    public static Real Select(Real mask, Real whenTrue, Real whenFalse) => mask.Value != 0 ? whenTrue : whenFalse;
+    public static bool Any(Real mask) => mask.Value != 0;
+    public static Real AllTrue => new(1);
+
     public static Real From(double value) => new(value);
     public static Real operator +(Real a, Real b) => new(a.Value + b.Value);
     public static Real operator -(Real a, Real b) => new(a.Value - b.Value);
@@ -47,9 +61,29 @@ public readonly record struct Real(double Value) : IScalar<Real>
     public double Derivative => 0;
 }
 
-/// <summary>A value and its derivative along one direction.</summary>
+/// <summary>
+/// A value and its derivative along one direction; a lane of <see cref="ModelStep"/> too, whose
+/// comparisons and selections act on the values (a selected number keeps its derivative).
+/// </summary>
 public readonly record struct Dual(double Value, double Derivative) : IScalar<Dual>
 {
+    public static Dual Broadcast(double value) => new(value, 0);
+    public static (Dual Sin, Dual Cos) SinCosTwoPi(Dual u)
+    {
+        var (sin, cos) = Math.SinCos(Lane.TwoPi * u.Value);
+        return (new(sin, Lane.TwoPi * cos * u.Derivative), new(cos, -Lane.TwoPi * sin * u.Derivative));
+    }
+    public static Dual Max(Dual a, Dual b) => a.Value >= b.Value ? a : b;
+    public static Dual Abs(Dual a) => a.Value < 0 ? new(-a.Value, -a.Derivative) : a;
+    public static Dual LessThan(Dual a, Dual b) => new(a.Value < b.Value ? 1 : 0, 0);
+    public static Dual GreaterThan(Dual a, Dual b) => new(a.Value > b.Value ? 1 : 0, 0);
+    public static Dual IsFinite(Dual a) => new(double.IsFinite(a.Value) && double.IsFinite(a.Derivative) ? 1 : 0, 0);
+    public static Dual And(Dual a, Dual b) => new(a.Value != 0 && b.Value != 0 ? 1 : 0, 0);
+    public static Dual AndNot(Dual a, Dual notB) => new(a.Value != 0 && notB.Value == 0 ? 1 : 0, 0);
+    public static Dual Select(Dual mask, Dual whenTrue, Dual whenFalse) => mask.Value != 0 ? whenTrue : whenFalse;
+    public static bool Any(Dual mask) => mask.Value != 0;
+    public static Dual AllTrue => new(1, 0);
+
     public static Dual From(double value) => new(value, 0);
     public static Dual operator +(Dual a, Dual b) => new(a.Value + b.Value, a.Derivative + b.Derivative);
     public static Dual operator -(Dual a, Dual b) => new(a.Value - b.Value, a.Derivative - b.Derivative);

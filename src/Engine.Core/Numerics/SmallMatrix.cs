@@ -1,27 +1,12 @@
 namespace Engine.Core.Numerics;
 
 /// <summary>
-/// Dense d x d matrices stored row-major in spans. The dimension is small (a Gaussian's
-/// covariance), so plain loops beat any library here and allocate nothing.
+/// Checks and summaries of the spec's d x d matrices, stored row-major in spans. The model's own
+/// arithmetic (its Cholesky factor among it) is ModelStep's, in Engine.Simulation; the check here
+/// asks only whether a matrix given in a spec is positive definite (no tolerance).
 /// </summary>
 public static class SmallMatrix
 {
-    /// <summary>
-    /// Lower Cholesky factor of a symmetric positive semi-definite matrix. A pivot that is zero
-    /// up to rounding (relative to the largest diagonal entry) gives a zero column, so the
-    /// singular covariance of a refit on n &lt;= d samples still yields a factor with
-    /// L L^T = A. Returns the number of such zero pivots.
-    /// </summary>
-    public static int CholeskySemiDefinite(ReadOnlySpan<double> a, Span<double> lower, int d)
-    {
-        double scale = 0;
-        for (int i = 0; i < d; i++)
-        {
-            scale = Math.Max(scale, Math.Abs(a[i * d + i]));
-        }
-        return Factor(a, lower, d, 1e-13 * scale);
-    }
-
     /// <summary>True when the symmetric matrix is positive definite: every pivot of its Cholesky factorisation is positive.</summary>
     public static bool IsPositiveDefinite(ReadOnlySpan<double> a, int d)
     {
@@ -59,20 +44,6 @@ public static class SmallMatrix
             }
         }
         return zeroPivots;
-    }
-
-    /// <summary>y = L z for a lower-triangular L, plus an offset: one multivariate normal draw.</summary>
-    public static void AffineLower(ReadOnlySpan<double> offset, ReadOnlySpan<double> lower, ReadOnlySpan<double> z, Span<double> result, int d)
-    {
-        for (int i = 0; i < d; i++)
-        {
-            double sum = offset[i];
-            for (int k = 0; k <= i; k++)
-            {
-                sum += lower[i * d + k] * z[k];
-            }
-            result[i] = sum;
-        }
     }
 
     public static double Trace(ReadOnlySpan<double> a, int d)

@@ -190,13 +190,35 @@ public static class ModelStep
     }
 
     /// <summary>
-    /// The K = inf curated law (MODEL.md section 2): linear N(mu + beta Sigma a, Sigma); quadratic
-    /// N((I + beta Sigma)^-1 (mu + beta Sigma c), (I + beta Sigma)^-1 Sigma), which needs no inverse
-    /// of Sigma. Writes its mean and Cholesky factor. Scratch: <paramref name="matrixA"/>,
-    /// <paramref name="scratchLower"/> and <paramref name="scratchCov"/> d x d, <paramref name="matrixB"/> d x (d + 1).
+    /// The K = inf curated law (MODEL.md section 2) as the simulation draws from it: its mean and
+    /// the Cholesky factor of its covariance (<see cref="TiltedMoments"/>; for a linear reward the
+    /// covariance is Sigma itself, whose factor is copied). Scratch as in TiltedMoments.
     /// </summary>
     public static void TiltedLaw<T, TV, TC>(in ModelParameters model, TC constants, int d, TV mean, TV cov, TV cholesky, TV tiltMean, TV tiltCholesky,
         TV matrixA, TV matrixB, TV scratchLower, TV scratchCov)
+        where T : struct, ILaneArithmetic<T> where TV : ILaneView<TV, T>, allows ref struct where TC : IConstantView<TC>, allows ref struct
+    {
+        TiltedMoments<T, TV, TC>(in model, constants, d, mean, cov, tiltMean, scratchCov, matrixA, matrixB, scratchLower);
+        if (model.LinearReward != 0)
+        {
+            for (int k = 0; k < d * d; k++)
+            {
+                TV.Store(tiltCholesky, k, TV.Load(cholesky, k));
+            }
+            return;
+        }
+        CholeskySemiDefinite<T, TV>(d, scratchCov, tiltCholesky);
+    }
+
+    /// <summary>
+    /// The mean and covariance of the K = inf curated law (MODEL.md section 2), for the simulation
+    /// and the population theory alike: linear N(mu + beta Sigma a, Sigma); quadratic
+    /// N((I + beta Sigma)^-1 (mu + beta Sigma c), (I + beta Sigma)^-1 Sigma), solved by Cholesky
+    /// against A = I + beta Sigma, so no inverse of Sigma is needed (it may be singular).
+    /// Scratch: <paramref name="matrixA"/> and <paramref name="scratchLower"/> d x d, <paramref name="matrixB"/> d x (d + 1).
+    /// </summary>
+    public static void TiltedMoments<T, TV, TC>(in ModelParameters model, TC constants, int d, TV mean, TV cov, TV tiltMean, TV tiltCov,
+        TV matrixA, TV matrixB, TV scratchLower)
         where T : struct, ILaneArithmetic<T> where TV : ILaneView<TV, T>, allows ref struct where TC : IConstantView<TC>, allows ref struct
     {
         var beta = T.Broadcast(model.Beta);
@@ -214,7 +236,7 @@ public static class ModelStep
             }
             for (int k = 0; k < d * d; k++)
             {
-                TV.Store(tiltCholesky, k, TV.Load(cholesky, k));
+                TV.Store(tiltCov, k, TV.Load(cov, k));
             }
             return;
         }
@@ -261,10 +283,9 @@ public static class ModelStep
             TV.Store(tiltMean, r, TV.Load(matrixB, r * columns));
             for (int c = 0; c < d; c++)
             {
-                TV.Store(scratchCov, r * d + c, half * (TV.Load(matrixB, r * columns + 1 + c) + TV.Load(matrixB, c * columns + 1 + r)));
+                TV.Store(tiltCov, r * d + c, half * (TV.Load(matrixB, r * columns + 1 + c) + TV.Load(matrixB, c * columns + 1 + r)));
             }
         }
-        CholeskySemiDefinite<T, TV>(d, scratchCov, tiltCholesky);
     }
 
     /// <summary>
@@ -347,29 +368,42 @@ public static class ModelStep
 
     /// <summary>
     /// Sigma = co-moment / n (the 1/n of maximum likelihood: the shrinkage is the model collapse),
-    /// projected onto the structure (diag: the diagonal; iso: tr/d I; fixed: the initial Sigma),
-    /// then ridge * I added (not to fixed).
+    /// then <see cref="ProjectCovariance"/>.
     /// </summary>
     public static void FinishRefit<T, TV, TC>(in ModelParameters model, TC constants, int d, TV comoment, TV newCov)
+        where T : struct, ILaneArithmetic<T> where TV : ILaneView<TV, T>, allows ref struct where TC : IConstantView<TC>, allows ref struct
+    {
+        if (model.Covariance != (int)Core.Specs.CovarianceStructure.Fixed)
+        {
+            var inverseN = T.Broadcast(1.0 / model.N);
+            var half = T.Broadcast(0.5);
+            for (int r = 0; r < d; r++)
+            {
+                for (int c = 0; c < d; c++)
+                {
+                    // The co-moment is symmetric up to rounding; averaging makes it exactly so for the factorisation.
+                    TV.Store(newCov, r * d + c, half * (TV.Load(comoment, r * d + c) + TV.Load(comoment, c * d + r)) * inverseN);
+                }
+            }
+        }
+        ProjectCovariance<T, TV, TC>(in model, constants, d, newCov);
+    }
+
+    /// <summary>
+    /// A refitted covariance onto the model's structure (MODEL.md section 3), for the simulation
+    /// and the population theory alike: diag keeps the diagonal, iso takes tr/d I, fixed the
+    /// initial Sigma; then ridge * I is added (not to fixed).
+    /// </summary>
+    public static void ProjectCovariance<T, TV, TC>(in ModelParameters model, TC constants, int d, TV cov)
         where T : struct, ILaneArithmetic<T> where TV : ILaneView<TV, T>, allows ref struct where TC : IConstantView<TC>, allows ref struct
     {
         if (model.Covariance == (int)Core.Specs.CovarianceStructure.Fixed)
         {
             for (int k = 0; k < d * d; k++)
             {
-                TV.Store(newCov, k, T.Broadcast(TC.Read(constants, model.InitCov + k)));
+                TV.Store(cov, k, T.Broadcast(TC.Read(constants, model.InitCov + k)));
             }
             return;
-        }
-        var inverseN = T.Broadcast(1.0 / model.N);
-        var half = T.Broadcast(0.5);
-        for (int r = 0; r < d; r++)
-        {
-            for (int c = 0; c < d; c++)
-            {
-                // The co-moment is symmetric up to rounding; averaging makes it exactly so for the factorisation.
-                TV.Store(newCov, r * d + c, half * (TV.Load(comoment, r * d + c) + TV.Load(comoment, c * d + r)) * inverseN);
-            }
         }
         var zero = T.Broadcast(0);
         if (model.Covariance == (int)Core.Specs.CovarianceStructure.Diag)
@@ -380,7 +414,7 @@ public static class ModelStep
                 {
                     if (r != c)
                     {
-                        TV.Store(newCov, r * d + c, zero);
+                        TV.Store(cov, r * d + c, zero);
                     }
                 }
             }
@@ -390,21 +424,21 @@ public static class ModelStep
             var trace = zero;
             for (int c = 0; c < d; c++)
             {
-                trace += TV.Load(newCov, c * d + c);
+                trace += TV.Load(cov, c * d + c);
             }
             var level = trace / T.Broadcast(d);
             for (int r = 0; r < d; r++)
             {
                 for (int c = 0; c < d; c++)
                 {
-                    TV.Store(newCov, r * d + c, r == c ? level : zero);
+                    TV.Store(cov, r * d + c, r == c ? level : zero);
                 }
             }
         }
         var ridge = T.Broadcast(model.Ridge);
         for (int c = 0; c < d; c++)
         {
-            TV.Store(newCov, c * d + c, TV.Load(newCov, c * d + c) + ridge);
+            TV.Store(cov, c * d + c, TV.Load(cov, c * d + c) + ridge);
         }
     }
 

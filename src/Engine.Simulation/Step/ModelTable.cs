@@ -1,4 +1,3 @@
-using Engine.Core.Numerics;
 using Engine.Core.Specs;
 
 namespace Engine.Simulation.Step;
@@ -61,6 +60,11 @@ public sealed class ModelTable
         return (parameters, constants.ToArray());
     }
 
+    /// <summary>One model's reward alone (its kind, beta and vector): what <see cref="ModelStep.Reward"/>, <see cref="ModelStep.ExpectedReward"/> and <see cref="ModelStep.TiltedMoments"/> read.</summary>
+    public static (ModelParameters Model, double[] Constants) RewardOf(ModelSpec model) =>
+        (new ModelParameters { K = model.K, N = model.N, LinearReward = model.Reward == RewardKind.Linear ? 1 : 0, Beta = model.Beta, RewardVector = 0, FixedSources = -1 },
+            (double[])model.RewardVector.Clone());
+
     private static ModelParameters Flatten(ModelSpec model, int d, MixtureMode mixture, List<double> constants)
     {
         int Append(IEnumerable<double> values)
@@ -69,8 +73,7 @@ public sealed class ModelTable
             constants.AddRange(values);
             return offset;
         }
-        var factor = new double[d * d];
-        SmallMatrix.CholeskySemiDefinite(model.RealCov, factor, d);
+        var factor = DoubleStep.CholeskyLower(model.RealCov, d);
         var cumulative = new double[model.Weights.Length];
         double sum = 0;
         int last = 0;

@@ -49,9 +49,8 @@ public class RefitTests
     {
         // Rank one: what a refit on n = 2 samples in d = 2 gives.
         double[] a = [4, 2, 2, 1];
-        var lower = new double[4];
-        int zeroPivots = SmallMatrix.CholeskySemiDefinite(a, lower, 2);
-        Assert.Equal(1, zeroPivots);
+        var lower = Engine.Simulation.Step.DoubleStep.CholeskyLower(a, 2);
+        Assert.Equal(0, lower[3]);
         Assert.Equal(a, [lower[0] * lower[0], lower[0] * lower[2], lower[2] * lower[0], lower[2] * lower[2] + lower[3] * lower[3]], new ToleranceComparer(1e-12));
     }
 }

@@ -74,8 +74,7 @@ public class QuadratureCurationTests
         const int d = 2, k = 4, draws = 200_000;
         var model = Model(d, RewardKind.Quadratic, 1.9, k);
         var (mean, cov) = QuadratureCuration.Of(model, R(Means[1]), R(Covs[1]));
-        var lower = new double[d * d];
-        SmallMatrix.CholeskySemiDefinite(Covs[1], lower, d);
+        var lower = Engine.Simulation.Step.DoubleStep.CholeskyLower(Covs[1], d);
         var stream = new ReplicateStream(41, 0);
         var z = new double[k * d];
         var candidates = new double[k * d];
@@ -86,7 +85,7 @@ public class QuadratureCurationTests
             stream.SlotNormals(1, 0, i, z);
             for (int c = 0; c < k; c++)
             {
-                SmallMatrix.AffineLower(Means[1], lower, z.AsSpan(c * d, d), candidates.AsSpan(c * d, d), d);
+                Engine.Simulation.Step.DoubleStep.AffineLower(Means[1], lower, z.AsSpan(c * d, d), candidates.AsSpan(c * d, d), d);
                 rewards[c] = Rewards.Evaluate(model, candidates.AsSpan(c * d, d));
             }
             var chosen = candidates.AsSpan(Curation.Choose(rewards, stream.SlotUniforms(1, 0, i).Choice) * d, d);
