@@ -14,6 +14,11 @@ public static class Program
             QuadratureConvergence.Run(args);
             return;
         }
+        if (args.Length > 0 && args[0] == "simulation-scaling")
+        {
+            SimulationScaling.Run(args);
+            return;
+        }
         if (args.Length > 0 && args[0] == "theory-scaling")
         {
             TheoryScaling.Run(args);

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using Engine.Core.Specs;
 using Engine.Theory;
 
+using Engine.Sweeps;
+
 namespace Engine.Benchmarks;
 
 /// <summary>

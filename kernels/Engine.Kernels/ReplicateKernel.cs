@@ -155,7 +155,7 @@ public static class ReplicateKernel
                 {
                     (uSource, uChoice) = T.Uniforms(a.Seed, key1, counter0, (uint)round, modelSlot, 0);
                 }
-                int source = multinomial ? SourceOf(a, model, uSource) : (int)a.Constants[model.FixedSources + slot];
+                int source = multinomial ? ModelStep.SourceOf(in model, constants, uSource) : (int)a.Constants[model.FixedSources + slot];
                 bool curated = finiteK && curates && source == WeightIndex.Curated;
                 int drawn = curated ? model.K * d : d;
                 for (int b = 0; 2 * b < drawn; b++)
@@ -185,20 +185,6 @@ public static class ReplicateKernel
         }
         Copy(state, layout.SampleMean, layout.NextMean + i * d, d);
         ModelStep.FinishRefit<T, DeviceView<T>, DeviceConstants>(in model, constants, d, comoment, Part(state, layout.NextCov + i * dd));
-    }
-
-    /// <summary>The multinomial source of a slot: the first positive source whose cumulative weight exceeds u, else the last positive one (as LaneLoop.DrawFromSource selects).</summary>
-    private static int SourceOf<T>(ReplicateArguments<T> a, ModelParameters model, T uSource) where T : unmanaged, IDeviceLane<T>
-    {
-        int source = model.LastPositiveSource;
-        for (int s = model.LastPositiveSource - 1; s >= 0; s--)
-        {
-            if (a.Constants[model.Weights + s] > 0 && T.IsTrue(T.LessThan(uSource, T.Broadcast(a.Constants[model.Cumulative + s]))))
-            {
-                source = s;
-            }
-        }
-        return source;
     }
 
     /// <summary>The mean and Cholesky factor a source draws from this round (LaneLoop.PrepareSources).</summary>

@@ -45,6 +45,8 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
     private readonly int[] _pairSample;
     private readonly uint[] _pairCounter0;     // and its replicate and slot counter words
     private readonly uint[] _pairCounter2;
+    private readonly double[] _laneSources;    // per lane of a slot, its source (many-source models)
+    private readonly int[] _distinctSources;
     private readonly TLane[] _pairNormals;
     private readonly TLane[] _pairChosen;
     private readonly TLane[] _gatheredMean;
@@ -97,6 +99,8 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
         _pairSample = new int[pairCapacity];
         _pairCounter0 = new uint[pairCapacity];
         _pairCounter2 = new uint[pairCapacity];
+        _laneSources = new double[TLane.Width];
+        _distinctSources = new int[TLane.Width];
         _pairNormals = new TLane[maxK * d + 2];
         _pairChosen = new TLane[d];
         _gatheredMean = new TLane[d];
@@ -233,7 +237,7 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
             {
                 var x = _samples.AsSpan(k * d, d);
                 var normals = _normals.AsSpan(k * stride, stride);
-                DrawFromSource(model, multinomial ? _uSource[k] : default, fixedSources?[first + k] ?? -1, normals[..d], x);
+                DrawFromSource(i, model, multinomial ? _uSource[k] : default, fixedSources?[first + k] ?? -1, normals[..d], x);
                 if (_anyCurated[k] && !compact)
                 {
                     ChooseCandidate(i, ownMean, ownCholesky, normals, _uChoice[k], _curated[k], x);
@@ -402,11 +406,16 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
     /// selecting the sources' means and factors first, and each lane's sample is the same
     /// operations on the same numbers either way.
     /// </summary>
-    private void DrawFromSource(LoopModel model, TLane uSource, int fixedSource, Span<TLane> z, Span<TLane> x)
+    private void DrawFromSource(int i, LoopModel model, TLane uSource, int fixedSource, Span<TLane> z, Span<TLane> x)
     {
         int d = _d, dd = d * d;
         Span<TLane> sourceMean = _sourceMean, sourceFactor = _sourceFactor;
         int last = fixedSource >= 0 ? fixedSource : model.LastPositiveSource;
+        if (fixedSource < 0 && model.PositiveSources > ManySources)
+        {
+            DrawFromLaneSources(i, uSource, z, x);
+            return;
+        }
         ModelStep.AffineLower<TLane, LaneSpan<TLane>>(d, sourceMean.Slice(last * d, d), sourceFactor.Slice(last * dd, dd), z, x);
         if (fixedSource >= 0)
         {
@@ -424,9 +433,63 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
             var mask = TLane.LessThan(uSource, TLane.Broadcast(cumulative[s]));
             var mean = sourceMean.Slice(s * d, d);
             var lower = sourceFactor.Slice(s * dd, dd);
-            for (int i = 0; i < d; i++)
+            for (int row = 0; row < d; row++)
             {
-                x[i] = TLane.Select(mask, ModelStep.AffineRow<TLane, LaneSpan<TLane>>(d, mean, lower, z, i), x[i]);
+                x[row] = TLane.Select(mask, ModelStep.AffineRow<TLane, LaneSpan<TLane>>(d, mean, lower, z, row), x[row]);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Past this many positive sources a slot's sample is drawn from the sources its lanes chose
+    /// (at most one per lane) instead of from every source, whose means and factors no longer fit
+    /// in L1 when a model learns from dozens of others: the cost of a slot then stops growing
+    /// with their number. Finding each lane's source costs scalar work per lane, so the crossover
+    /// grows with the width: measured at 16 lanes between 18 and 66 sources (bench/RESULTS.md,
+    /// simulation-scaling).
+    /// </summary>
+    private static readonly int ManySources = 2 * TLane.Width + 4;
+
+    /// <summary>
+    /// The multinomial draw of a model with many sources: each lane's source by binary search on
+    /// the cumulative weights, then the sample from each distinct source among the lanes,
+    /// selected into the lanes that chose it. The same operations on the same numbers as
+    /// drawing from every source, so the same bits.
+    /// </summary>
+    private void DrawFromLaneSources(int i, TLane uSource, Span<TLane> z, Span<TLane> x)
+    {
+        int d = _d, dd = d * d, distinct = 0;
+        for (int lane = 0; lane < TLane.Width; lane++)
+        {
+            int source = ModelStep.SourceOf(in _parameters[i], new ConstantSpan(_constants), TLane.Broadcast(TLane.Element(uSource, lane)));
+            _laneSources[lane] = source;
+            int seen = 0;
+            while (seen < distinct && _distinctSources[seen] != source)
+            {
+                seen++;
+            }
+            if (seen == distinct)
+            {
+                _distinctSources[distinct++] = source;
+            }
+        }
+        Span<TLane> sourceMean = _sourceMean, sourceFactor = _sourceFactor;
+        int first = _distinctSources[0];
+        ModelStep.AffineLower<TLane, LaneSpan<TLane>>(d, sourceMean.Slice(first * d, d), sourceFactor.Slice(first * dd, dd), z, x);
+        if (distinct == 1)
+        {
+            return;
+        }
+        var sources = TLane.FromElements(_laneSources);
+        for (int k = 1; k < distinct; k++)
+        {
+            int s = _distinctSources[k];
+            var mask = TLane.Equal(sources, TLane.Broadcast(s));
+            var mean = sourceMean.Slice(s * d, d);
+            var lower = sourceFactor.Slice(s * dd, dd);
+            for (int row = 0; row < d; row++)
+            {
+                x[row] = TLane.Select(mask, ModelStep.AffineRow<TLane, LaneSpan<TLane>>(d, mean, lower, z, row), x[row]);
             }
         }
     }

@@ -25,7 +25,11 @@ internal sealed class LoopModel
             }
         }
         FixedSources = mixture == MixtureMode.Fixed ? MixtureRounding.SlotSources(spec.Weights, spec.N) : null;
+        PositiveSources = spec.Weights.Count(weight => weight > 0);
     }
+
+    /// <summary>Sources with a positive weight: real, curated, self and the cross sources of the models this one learns from.</summary>
+    public int PositiveSources { get; }
 
     public ModelSpec Spec { get; }
     public double[] RealCholesky { get; }

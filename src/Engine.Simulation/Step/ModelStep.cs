@@ -442,6 +442,36 @@ public static class ModelStep
         }
     }
 
+    /// <summary>
+    /// The multinomial source of one replicate's slot: the first source with u &lt; its cumulative
+    /// weight (never a zero-weight one, whose cumulative equals the one before), else the last
+    /// positive one, by binary search on the cumulative weights. <paramref name="u"/> holds the
+    /// replicate's uniform in every lane, so the comparisons round as the lane type does (float
+    /// lanes compare in float, as their masks do).
+    /// </summary>
+    public static int SourceOf<T, TC>(in ModelParameters model, TC constants, T u)
+        where T : struct, ILaneArithmetic<T> where TC : IConstantView<TC>, allows ref struct
+    {
+        int low = 0, high = model.LastPositiveSource;
+        if (!T.Any(T.LessThan(u, T.Broadcast(TC.Read(constants, model.Cumulative + high)))))
+        {
+            return high;
+        }
+        while (low < high)
+        {
+            int middle = (low + high) / 2;
+            if (T.Any(T.LessThan(u, T.Broadcast(TC.Read(constants, model.Cumulative + middle)))))
+            {
+                high = middle;
+            }
+            else
+            {
+                low = middle + 1;
+            }
+        }
+        return low;
+    }
+
     /// <summary>Curated lanes of a multinomial slot: cumulative[real] &lt;= u &lt; cumulative[curated] (as the last positive source, also a u that rounding leaves at or above the total, as the source choice does).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T CuratedLanes<T, TC>(in ModelParameters model, TC constants, T uSource)

@@ -114,6 +114,29 @@ public class BackendAgreementTests
     }
 
     /// <summary>
+    /// Models that learn from many others draw a slot from the sources its lanes chose (past 2 x
+    /// width + 4 positive sources) instead of from every source: at 8 models the scalar reference
+    /// and the 128-bit lanes take that path and the wider ones do not, at 20 models all but the
+    /// 16-lane widths take it. Either way every replicate agrees as at any width.
+    /// </summary>
+    [Theory]
+    [InlineData(8)]
+    [InlineData(20)]
+    public void ManySourcesAgreeAcrossWidthsPerReplicate(int models)
+    {
+        var spec = Engine.Sweeps.AllToAll.Spec(models, "3", 2, 6, 2);
+        const long count = 37;
+        var (reference, referenceFinite) = SimulationRunner.PerReplicate(spec, "scalar", count);
+        foreach (var width in new[] { "128", "256", "256x2", "512x2" })
+        {
+            var (values, finite) = SimulationRunner.PerReplicate(spec, width, count);
+            Assert.Equal(referenceFinite, finite);
+            int differing = ReplicatesDiffering(reference, values, spec.ModelCount * spec.ModelCount);
+            Assert.True(differing <= count / 1000, $"{models} models, width {width}: {differing} of {count} replicates differ beyond 1e-9");
+        }
+    }
+
+    /// <summary>
     /// The canonical benchmark (bench/canonical.toml: K = 4, so about 45 curated choices per
     /// replicate and round) over 1,024 replicates and 40 rounds, about 1.8 million choices: a
     /// choice that flips on a last-bit difference of exp would show here, and at most 0.1% of

@@ -2,14 +2,15 @@ using System.Globalization;
 using System.Text;
 using Engine.Core.Specs;
 
-namespace Engine.Benchmarks;
+namespace Engine.Sweeps;
 
 /// <summary>
-/// The many-model case of issue 12: M models in d = 2 on a ring of real-data means, all to all
+/// The many-model graph the theory and the simulation are measured on (bench theory-scaling,
+/// simulation-scaling) and tested with: M models in d = 2 on a ring of real-data means, all to all
 /// (each model takes 0.3 of its data from the others, in equal shares), quadratic rewards
 /// centred on their own real data, beta 0.25, curation 0.3 with K candidates.
 /// </summary>
-internal static class AllToAll
+public static class AllToAll
 {
     public static SimulationSpec Spec(int models, string k = "4", int replicates = 256, int rounds = 40, int burnIn = 20)
     {
