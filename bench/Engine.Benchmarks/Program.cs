@@ -2,31 +2,21 @@ namespace Engine.Benchmarks;
 
 public static class Program
 {
+    /// <summary>The modes beside BenchmarkDotNet's suites, by their first argument.</summary>
+    private static readonly Dictionary<string, Action<string[]>> Modes = new()
+    {
+        ["throughput"] = Throughput.Run,
+        ["quadrature-convergence"] = QuadratureConvergence.Run,
+        ["theory-scaling"] = TheoryScaling.Run,
+        ["simulation-scaling"] = SimulationScaling.Run,
+        ["gpu-agreement"] = GpuAgreement.Run,
+    };
+
     public static void Main(string[] args)
     {
-        if (args.Length > 0 && args[0] == "throughput")
+        if (args.Length > 0 && Modes.TryGetValue(args[0], out var mode))
         {
-            Throughput.Run(args);
-            return;
-        }
-        if (args.Length > 0 && args[0] == "quadrature-convergence")
-        {
-            QuadratureConvergence.Run(args);
-            return;
-        }
-        if (args.Length > 0 && args[0] == "simulation-scaling")
-        {
-            SimulationScaling.Run(args);
-            return;
-        }
-        if (args.Length > 0 && args[0] == "theory-scaling")
-        {
-            TheoryScaling.Run(args);
-            return;
-        }
-        if (args.Length > 0 && args[0] == "gpu-agreement")
-        {
-            GpuAgreement.Run(args);
+            mode(args);
             return;
         }
         BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

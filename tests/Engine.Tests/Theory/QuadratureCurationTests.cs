@@ -11,8 +11,8 @@ namespace Engine.Tests.Theory;
 
 public class QuadratureCurationTests
 {
-    private static readonly double[][] Means = [[0.3], [0.3, -0.2], [0.3, -0.2, 0.5]];
-    private static readonly double[][] Covs = [[1.2], [1.2, 0.3, 0.3, 0.8], [1.2, 0.3, 0.1, 0.3, 0.8, -0.2, 0.1, -0.2, 1.0]];
+    internal static readonly double[][] Means = [[0.3], [0.3, -0.2], [0.3, -0.2, 0.5]];
+    internal static readonly double[][] Covs = [[1.2], [1.2, 0.3, 0.3, 0.8], [1.2, 0.3, 0.1, 0.3, 0.8, -0.2, 0.1, -0.2, 1.0]];
 
     private static ModelSpec Model(int d, RewardKind reward, double beta, int k)
     {

@@ -12,8 +12,8 @@ namespace Engine.Tests.Theory;
 /// </summary>
 public class QuadratureSpeedTests
 {
-    private static readonly double[][] Means = [[0.3], [0.3, -0.2], [0.3, -0.2, 0.5]];
-    private static readonly double[][] Covs = [[1.2], [1.2, 0.3, 0.3, 0.8], [1.2, 0.3, 0.1, 0.3, 0.8, -0.2, 0.1, -0.2, 1.0]];
+    private static readonly double[][] Means = QuadratureCurationTests.Means;
+    private static readonly double[][] Covs = QuadratureCurationTests.Covs;
     private static readonly double[] Gershgorin = [1.2, 1.5, 1.6];
 
     private static ModelSpec Model(int d, double sharpness, int k) =>
