@@ -204,7 +204,9 @@ public static class SpecLoader
                 int other = Array.IndexOf(names, name);
                 if (other < 0)
                 {
-                    throw new SpecException($"{key}: unknown model \"{name}\"; cross weights name other models: {string.Join(", ", names.Where((_, i) => i != self))}");
+                    var others = names.Where((_, i) => i != self).ToArray();
+                    string hint = TomlTableReader.Nearest(name, others) is { } meant ? $"did you mean {meant}? " : "";
+                    throw new SpecException($"{key}: unknown model \"{name}\"; {hint}cross weights name other models: {string.Join(", ", others)}");
                 }
                 if (other == self)
                 {
@@ -230,7 +232,8 @@ public static class SpecLoader
         int model = spec.IndexOf(name);
         if (model < 0)
         {
-            throw SpecException.Invalid("influence.model", name, "the name of a model: " + string.Join(", ", names));
+            string hint = TomlTableReader.Nearest(name, names) is { } meant ? $" (did you mean {meant}?)" : "";
+            throw SpecException.Invalid("influence.model", name, "the name of a model: " + string.Join(", ", names) + hint);
         }
         var absorbChoices = new List<string> { "real", "self" };
         absorbChoices.AddRange(names.Where((_, i) => i != model).Select(n => $"cross.{n}"));

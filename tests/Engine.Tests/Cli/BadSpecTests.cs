@@ -11,7 +11,11 @@ public class BadSpecTests
     public static TheoryData<string, string, string, string> Cases => new()
     {
         // name, text to replace in the good spec, replacement, what the message must name
-        { "unknown top-level key", "seed = 3", "seed = 3\nsead = 4", "sead: unknown key" },
+        { "unknown top-level key", "seed = 3", "seed = 3\nsead = 4", "sead: unknown key; did you mean seed?" },
+        { "misspelt model key", "reward_center = [0.0, 0.0]", "reward_centre = [0.0, 0.0]", "model.theta.reward_centre: unknown key; did you mean reward_center?" },
+        { "misspelt choice", "covariance = \"full\"", "covariance = \"ful\"", "(did you mean \"full\"?)" },
+        { "misspelt cross model", "cross = { phi = 0.3 } }", "cross = { phy = 0.3 } }", "unknown model \"phy\"; did you mean phi?" },
+        { "key with no near match", "seed = 3", "seed = 3\nvelocity = 4", "velocity: unknown key; allowed keys here:" },
         { "unknown model key", "beta = 0.25\nk = \"inf\"\nweights = { real = 0.4, curated = 0.3, cross = { phi", "beta = 0.25\nbetta = 1\nk = \"inf\"\nweights = { real = 0.4, curated = 0.3, cross = { phi", "model.theta.betta: unknown key" },
         { "unknown weight key", "curated = 0.3, cross = { phi", "curated = 0.3, slef = 0.0, cross = { phi", "model.theta.weights.slef: unknown key" },
         { "missing required key", "burn_in = 10\n", "", "burn_in is missing" },
