@@ -6,5 +6,7 @@ var root = new RootCommand("loopsim: finite-sample replicates of coupled self-co
     RunCommand.Create(),
     TheoryCommand.Create(),
     ReproduceCommand.Create(),
+    InitCommand.Create(),
+    ValidateCommand.Create(),
 };
 return CommandLine.Invoke(root, args);

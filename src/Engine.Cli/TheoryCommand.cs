@@ -47,7 +47,7 @@ internal static class TheoryCommand
         var text = new System.Text.StringBuilder();
         if (!result.Converged)
         {
-            text.AppendLine($"no fixed point: {result.FixedPoint.Message}");
+            text.AppendLine(result.FixedPoint.Message);
             return text.ToString();
         }
         text.AppendLine($"fixed point after {result.FixedPoint.Iterations} iterations (residual {result.FixedPoint.Residual:G2}); " +

@@ -205,7 +205,7 @@ public static class SpecLoader
                 if (other < 0)
                 {
                     var others = names.Where((_, i) => i != self).ToArray();
-                    string hint = TomlTableReader.Nearest(name, others) is { } meant ? $"did you mean {meant}? " : "";
+                    string hint = Suggestions.Nearest(name, others) is { } meant ? $"did you mean {meant}? " : "";
                     throw new SpecException($"{key}: unknown model \"{name}\"; {hint}cross weights name other models: {string.Join(", ", others)}");
                 }
                 if (other == self)
@@ -232,7 +232,7 @@ public static class SpecLoader
         int model = spec.IndexOf(name);
         if (model < 0)
         {
-            string hint = TomlTableReader.Nearest(name, names) is { } meant ? $" (did you mean {meant}?)" : "";
+            string hint = Suggestions.Nearest(name, names) is { } meant ? $" (did you mean {meant}?)" : "";
             throw SpecException.Invalid("influence.model", name, "the name of a model: " + string.Join(", ", names) + hint);
         }
         var absorbChoices = new List<string> { "real", "self" };

@@ -1,0 +1,67 @@
+using System.Text.Json;
+using Engine.Tests.Support;
+
+namespace Engine.Tests.Cli;
+
+/// <summary>loopsim init and validate, as a new user meets them.</summary>
+public class FirstStepsTests
+{
+    [Theory]
+    [InlineData("coupled-pair")]
+    [InlineData("ring")]
+    [InlineData("diverging")]
+    public void EveryExampleInitsValidatesAndRuns(string example)
+    {
+        string folder = Loopsim.TemporaryFolder();
+        string path = Path.Combine(folder, example + ".toml");
+        var init = Loopsim.Run("init", "--example", example, "--out", path);
+        Assert.Equal(0, init.ExitCode);
+        Assert.Equal(File.ReadAllText(Path.Combine(ReadmeTests.RepositoryRoot(), "specs", example + ".toml")), File.ReadAllText(path));
+        var validate = Loopsim.Run("validate", path);
+        Assert.Equal(0, validate.ExitCode);
+        Assert.Contains($"{path}: valid", validate.StandardOutput, StringComparison.Ordinal);
+        var run = Loopsim.Run("run", path, "--replicates", "64", "--out", Path.Combine(folder, "out"));
+        Assert.Equal(0, run.ExitCode);
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "out", "summary.json")));
+        long diverged = summary.RootElement.GetProperty("diverged").GetInt64();
+        var theory = Loopsim.Run("theory", path, "--out", Path.Combine(folder, "theory"));
+        Assert.Equal(0, theory.ExitCode);
+        if (example == "diverging")
+        {
+            Assert.True(diverged > 0, "the diverging example should diverge");
+            Assert.Contains("diverged", run.StandardError, StringComparison.Ordinal);
+            Assert.Contains("grows without bound", theory.StandardOutput, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Equal(0, diverged);
+            Assert.Contains("locally stable", theory.StandardOutput, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void InitNeverOverwritesAndNamesTheExampleMeant()
+    {
+        string folder = Loopsim.TemporaryFolder();
+        string path = Path.Combine(folder, "mine.toml");
+        File.WriteAllText(path, "# my own work");
+        var again = Loopsim.Run("init", "--out", path);
+        Assert.Equal(2, again.ExitCode);
+        Assert.Equal("# my own work", File.ReadAllText(path));
+        var unknown = Loopsim.Run("init", "--example", "rng", "--out", Path.Combine(folder, "x.toml"));
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("(did you mean ring?)", unknown.StandardError, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(folder, "x.toml")));
+    }
+
+    [Fact]
+    public void ValidateGivesRunsErrors()
+    {
+        string specPath = Loopsim.WriteSpec(SpecText.Pair.Replace("beta = 0.25", "beta = -1", StringComparison.Ordinal), out string folder, "bad.toml");
+        var validate = Loopsim.Run("validate", specPath);
+        var run = Loopsim.Run("run", specPath, "--out", Path.Combine(folder, "out"));
+        Assert.Equal(2, validate.ExitCode);
+        Assert.Equal(run.StandardError, validate.StandardError);
+        Assert.Single(validate.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+}
