@@ -5,10 +5,15 @@ using Engine.Simulation;
 
 namespace Engine.Cli;
 
-/// <summary>Exit codes and the one-line error contract shared by every command.</summary>
+/// <summary>
+/// Exit codes and the one-line error contract shared by every command: 0 done, 2 a user's
+/// mistake (a spec, a flag, a file; one line on stderr naming it, nothing written), 1 an internal
+/// error (a bug: its message and stack trace on stderr).
+/// </summary>
 internal static class CommandLine
 {
     public const int Success = 0;
+    public const int InternalError = 1;
     public const int UsageError = 2;
 
     public static int Invoke(RootCommand root, string[] args)
@@ -45,7 +50,16 @@ internal static class CommandLine
             Console.Error.WriteLine($"loopsim: error: {e.Message}");
             return UsageError;
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Console.Error.WriteLine($"loopsim: internal error (please report it, with the spec and command): {e}");
+            return InternalError;
+        }
     }
+
+    public static Option<bool> QuietOption() => new("--quiet", "-q") { Description = "Print no tables and no progress (errors and warnings still go to stderr; files are still written)." };
+
+    public static Option<bool> JsonOption() => new("--json") { Description = "Print the result as JSON on stdout and nothing else there (no progress either); files are still written." };
 
     public static Option<long?> ReplicatesOption() => new("--replicates", "-r") { Description = "Replicates to run (overrides the spec); at least 2." };
 

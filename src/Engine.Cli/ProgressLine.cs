@@ -6,7 +6,7 @@ namespace Engine.Cli;
 /// Progress on stderr for work that takes more than a second: one rewritten line on a terminal,
 /// a line per tenth when stderr is a file or pipe. Quick work prints nothing.
 /// </summary>
-internal sealed class ProgressLine(string unit, long total) : IProgress<long>, IDisposable
+internal sealed class ProgressLine(string unit, long total, bool silent = false) : IProgress<long>, IDisposable
 {
     private static readonly TimeSpan Quiet = TimeSpan.FromSeconds(1);
     private readonly Stopwatch _clock = Stopwatch.StartNew();
@@ -20,7 +20,7 @@ internal sealed class ProgressLine(string unit, long total) : IProgress<long>, I
     public void Report(long done)
     {
         var elapsed = _clock.Elapsed;
-        if (elapsed < Quiet || total <= 0)
+        if (silent || elapsed < Quiet || total <= 0)
         {
             return;
         }

@@ -18,28 +18,43 @@ internal static class RunCommand
         var simd = CommandLine.SimdOption();
         var precision = CommandLine.PrecisionOption();
         var device = CommandLine.DeviceOption();
+        var quiet = CommandLine.QuietOption();
+        var json = CommandLine.JsonOption();
         var output = new Option<string>("--out", "-o") { Description = "Folder for summary.json and trajectory.csv.", DefaultValueFactory = _ => "loopsim-out" };
         var command = new Command("run", "Run the replicates of a spec; print the stationary alignment and influence with 95% intervals.")
         {
-            spec, replicates, seed, threads, backend, device, simd, precision, output,
+            spec, replicates, seed, threads, backend, device, simd, precision, output, quiet, json,
         };
         command.SetAction(parsed => CommandLine.Guard(() =>
         {
             var loaded = CommandLine.ApplyOverrides(SpecLoader.LoadFile(parsed.GetValue(spec)!), parsed.GetValue(replicates), parsed.GetValue(seed));
             var folder = new OutputFolder(parsed.GetValue(output)!);
             var options = CommandLine.Options(parsed.GetValue(threads), parsed.GetValue(backend)!, parsed.GetValue(simd)!, parsed.GetValue(precision)!, parsed.GetValue(device)!);
+            var console = new ConsoleOutput(parsed.GetValue(quiet), parsed.GetValue(json));
             SimulationResult result;
-            using (var progress = new ProgressLine("replicates", loaded.Replicates))
+            using (var progress = console.Progress("replicates", loaded.Replicates))
             {
                 result = Engine.Gpu.AnyBackend.Run(loaded, options, progress);
             }
-            Console.Write(Describe(result));
-            folder.Write("summary.json", SummaryWriter.ToJson(result));
+            WarnIfDiverged(result);
+            console.Text(Describe(result));
+            string summary = SummaryWriter.ToJson(result);
+            folder.Write("summary.json", summary);
             string trajectoryPath = folder.Write("trajectory.csv", TrajectoryWriter.ToCsv(result));
-            Console.WriteLine($"wrote {Path.GetDirectoryName(trajectoryPath)}/summary.json and trajectory.csv");
+            console.Line($"wrote {Path.GetDirectoryName(trajectoryPath)}/summary.json and trajectory.csv");
+            console.Result(summary);
             return CommandLine.Success;
         }));
         return command;
+    }
+
+    /// <summary>Diverged replicates, on stderr whatever the output flags.</summary>
+    public static void WarnIfDiverged(SimulationResult result)
+    {
+        if (result.Diverged > 0)
+        {
+            Console.Error.WriteLine($"loopsim: warning: {result.Diverged} of {result.Spec.Replicates} replicates diverged (a parameter became non-finite); they are excluded from every estimate");
+        }
     }
 
     public static string Describe(SimulationResult result)
@@ -47,10 +62,6 @@ internal static class RunCommand
         var spec = result.Spec;
         var text = new System.Text.StringBuilder();
         text.AppendLine($"{spec.Replicates} replicates x {spec.Rounds} rounds (stationary average over rounds {spec.BurnIn + 1}..{spec.Rounds}), seed {spec.Seed}, backend {result.Backend}{(result.Device is { } device ? " on " + device : "")}");
-        if (result.Diverged > 0)
-        {
-            Console.Error.WriteLine($"loopsim: warning: {result.Diverged} of {spec.Replicates} replicates diverged (a parameter became non-finite); they are excluded from every estimate");
-        }
         var alignment = new TextTable("model", "stationary alignment", "se", "95% CI");
         for (int i = 0; i < spec.ModelCount; i++)
         {

@@ -11,18 +11,23 @@ internal static class TheoryCommand
     {
         var spec = new Argument<string>("SPEC") { Description = "The spec file (TOML, MODEL.md section 7)." };
         var output = new Option<string>("--out", "-o") { Description = "Folder for theory.json.", DefaultValueFactory = _ => "loopsim-out" };
+        var quiet = CommandLine.QuietOption();
+        var json = CommandLine.JsonOption();
         var command = new Command("theory", "Population theory (n -> inf): fixed point, spectral radius, and the self/cross influence of curation.")
         {
-            spec, output,
+            spec, output, quiet, json,
         };
         command.SetAction(parsed => CommandLine.Guard(() =>
         {
             var loaded = SpecLoader.LoadFile(parsed.GetValue(spec)!);
             var folder = new OutputFolder(parsed.GetValue(output)!);
+            var console = new ConsoleOutput(parsed.GetValue(quiet), parsed.GetValue(json));
             var result = Analyse(loaded);
-            Console.Write(Describe(result));
-            string path = folder.Write("theory.json", TheoryWriter.ToJson(result));
-            Console.WriteLine($"wrote {path}");
+            console.Text(Describe(result));
+            string text = TheoryWriter.ToJson(result);
+            string path = folder.Write("theory.json", text);
+            console.Line($"wrote {path}");
+            console.Result(text);
             return CommandLine.Success;
         }));
         return command;
