@@ -22,6 +22,8 @@ public static class GpuRunner
     public const double MemoryShare = 0.5;
     /// <summary>At most this many replicates per launch on the CPU accelerator (its memory is the host's).</summary>
     public const int CpuAcceleratorLaunch = 4096;
+    /// <summary>And at most this many bytes of state per launch there.</summary>
+    public const double CpuAcceleratorBytes = 1 << 30;
 
     public static SimulationResult Run(SimulationSpec spec, RunOptions options, IProgress<long>? progress = null, CancellationToken cancel = default,
         int? maxReplicatesPerLaunch = null)
@@ -210,7 +212,7 @@ public static class GpuRunner
         int m = spec.ModelCount;
         double perReplicate = laneBytes * ((double)layout.Size + trajectoryLength + (double)arms * m * m) + 4.0 * arms
             + quantities * (double)System.Runtime.CompilerServices.Unsafe.SizeOf<Moments>() / SimulationRunner.BlockSize;
-        double budget = device.IsCpuAccelerator ? CpuAcceleratorLaunch * perReplicate : device.Accelerator.MemorySize * MemoryShare;
+        double budget = device.IsCpuAccelerator ? Math.Min(CpuAcceleratorLaunch * perReplicate, CpuAcceleratorBytes) : device.Accelerator.MemorySize * MemoryShare;
         long fits = (long)(budget / perReplicate) / SimulationRunner.BlockSize * SimulationRunner.BlockSize;
         if (maxReplicatesPerLaunch is { } cap)
         {

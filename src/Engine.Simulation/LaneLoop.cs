@@ -33,6 +33,7 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
     private readonly TLane[] _tiltCholesky;
     private readonly TLane[] _normals;       // ChunkSlots x K d
     private readonly int _normalStride;
+    private readonly int _normalSlots;         // slots whose normals the buffer holds at once
     private readonly TLane[] _uSource;       // per slot of a chunk
     private readonly TLane[] _uChoice;
     private readonly TLane[] _curated;
@@ -84,7 +85,8 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
         _tiltMean = new TLane[d];
         _tiltCholesky = new TLane[dd];
         _normalStride = maxK * d + 1;
-        _normals = new TLane[ChunkSlots * _normalStride];
+        _normalSlots = Math.Clamp(NormalBudget / _normalStride, 1, ChunkSlots);
+        _normals = new TLane[_normalSlots * _normalStride];
         _uSource = new TLane[ChunkSlots];
         _uChoice = new TLane[ChunkSlots];
         _curated = new TLane[ChunkSlots];
@@ -189,6 +191,9 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
     /// <summary>Slots processed together: the phases below run over one chunk's buffers, which stay in L1.</summary>
     public const int ChunkSlots = 64;
 
+    /// <summary>Lane values of normals held at once: bounds the buffer when K x d is large (the results do not depend on it).</summary>
+    private const int NormalBudget = 1 << 12;
+
     private void RefitModel(uint counter0, int round, int i, Span<TLane> newMean, Span<TLane> newCov)
     {
         var model = _models[i];
@@ -215,32 +220,37 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
                     (_uSource[k], _uChoice[k]) = TLane.Uniforms(in _key, counter0, (uint)round, ((uint)i << 24) | (uint)(first + k), 0);
                 }
             }
-            // Phase 2: which lanes curate (finite K), and the normals each slot needs.
-            for (int k = 0; k < count; k++)
+            // Phases 2 and 3 in groups of slots whose normals fit the buffer (the whole chunk unless K x d is large).
+            for (int group = 0; group < count; group += _normalSlots)
             {
-                int slot = first + k;
-                bool anyCurated = false;
-                if (finiteK && curates)
+                int groupEnd = Math.Min(count, group + _normalSlots);
+                // Phase 2: which lanes curate (finite K), and the normals each slot needs.
+                for (int k = group; k < groupEnd; k++)
                 {
-                    _curated[k] = multinomial ? ModelStep.CuratedLanes(in _parameters[i], new ConstantSpan(_constants), _uSource[k]) : fixedSources![slot] == WeightIndex.Curated ? TLane.AllTrue : default;
-                    anyCurated = multinomial ? TLane.Any(_curated[k]) : fixedSources![slot] == WeightIndex.Curated;
+                    int slot = first + k;
+                    bool anyCurated = false;
+                    if (finiteK && curates)
+                    {
+                        _curated[k] = multinomial ? ModelStep.CuratedLanes(in _parameters[i], new ConstantSpan(_constants), _uSource[k]) : fixedSources![slot] == WeightIndex.Curated ? TLane.AllTrue : default;
+                        anyCurated = multinomial ? TLane.Any(_curated[k]) : fixedSources![slot] == WeightIndex.Curated;
+                    }
+                    _anyCurated[k] = anyCurated;
+                    int normals = anyCurated && !compact ? spec.K * d : d;
+                    NormalsGenerated += (long)normals * TLane.Width;
+                    FillNormals(in _key, counter0, round, ((uint)i << 24) | (uint)slot, normals, _normals.AsSpan((k - group) * stride, stride));
                 }
-                _anyCurated[k] = anyCurated;
-                int normals = anyCurated && !compact ? spec.K * d : d;
-                NormalsGenerated += (long)normals * TLane.Width;
-                FillNormals(in _key, counter0, round, ((uint)i << 24) | (uint)slot, normals, _normals.AsSpan(k * stride, stride));
-            }
-            // Phase 3: the samples.
-            var ownMean = _mean.AsSpan(i * d, d);
-            var ownCholesky = _cholesky.AsSpan(i * d * d, d * d);
-            for (int k = 0; k < count; k++)
-            {
-                var x = _samples.AsSpan(k * d, d);
-                var normals = _normals.AsSpan(k * stride, stride);
-                DrawFromSource(i, model, multinomial ? _uSource[k] : default, fixedSources?[first + k] ?? -1, normals[..d], x);
-                if (_anyCurated[k] && !compact)
+                // Phase 3: the samples.
+                var ownMean = _mean.AsSpan(i * d, d);
+                var ownCholesky = _cholesky.AsSpan(i * d * d, d * d);
+                for (int k = group; k < groupEnd; k++)
                 {
-                    ChooseCandidate(i, ownMean, ownCholesky, normals, _uChoice[k], _curated[k], x);
+                    var x = _samples.AsSpan(k * d, d);
+                    var normals = _normals.AsSpan((k - group) * stride, stride);
+                    DrawFromSource(i, model, multinomial ? _uSource[k] : default, fixedSources?[first + k] ?? -1, normals[..d], x);
+                    if (_anyCurated[k] && !compact)
+                    {
+                        ChooseCandidate(i, ownMean, ownCholesky, normals, _uChoice[k], _curated[k], x);
+                    }
                 }
             }
             if (compact && finiteK && curates)

@@ -10,6 +10,13 @@ namespace Engine.Core.Specs;
 public static class SpecLoader
 {
     public const double WeightSumTolerance = 1e-9;
+    /// <summary>A spec file larger than this is refused before it is read: the largest real spec (256 models in dimension 64) is far smaller, and parsing tens of megabytes takes minutes and gigabytes.</summary>
+    public const long MaxFileBytes = 16L << 20;
+    public const int MaxDimension = 64;
+    /// <summary>k x dimension per model: the curated candidates of a sample are held per worker thread (use k = "inf" for the exact large-k limit).</summary>
+    public const long MaxCandidateValues = 1 << 18;
+    /// <summary>(rounds + 1) x models x (dimension + 2): the per-round values of a replicate's trajectory, held per worker thread for a block of replicates.</summary>
+    public const long MaxTrajectoryValues = 1 << 20;
 
     private static readonly string[] TopLevelKeys =
         ["dimension", "rounds", "burn_in", "replicates", "seed", "schedule", "mixture", "model", "influence"];
@@ -27,11 +34,17 @@ public static class SpecLoader
         {
             throw new SpecException($"SPEC = \"{path}\": no such file");
         }
+        long bytes = new FileInfo(path).Length;
+        if (bytes > MaxFileBytes)
+        {
+            throw new SpecException($"SPEC = \"{path}\": {bytes / (1024.0 * 1024.0):F1} MB; a spec is at most {MaxFileBytes >> 20} MB (dimension <= {MaxDimension} and at most {ReplicateStream.MaxModels} models keep a real one far smaller)");
+        }
         return Parse(File.ReadAllText(path), path);
     }
 
     public static SimulationSpec Parse(string text, string sourceName = "spec.toml")
     {
+        RejectOversizedDimension(text);
         var document = SyntaxParser.Parse(text, sourceName, true);
         if (document.Diagnostics.HasErrors)
         {
@@ -54,7 +67,7 @@ public static class SpecLoader
     {
         var top = new TomlTableReader(root, "", TopLevelKeys);
         top.RejectUnknownKeys();
-        int dimension = (int)top.Integer("dimension", 1, 64, "an integer from 1 to 64");
+        int dimension = (int)top.Integer("dimension", 1, MaxDimension, $"an integer from 1 to {MaxDimension}");
         int rounds = (int)top.Integer("rounds", 1, int.MaxValue, "an integer >= 1");
         int burnIn = (int)top.Integer("burn_in", 0, rounds - 1, $"an integer from 0 to rounds - 1 = {rounds - 1}");
         long replicates = top.Integer("replicates", 2, long.MaxValue, "an integer >= 2");
@@ -72,6 +85,12 @@ public static class SpecLoader
         if (modelTables.Count > ReplicateStream.MaxModels)
         {
             throw SpecException.Invalid("model", $"{modelTables.Count} tables", $"at most {ReplicateStream.MaxModels} models");
+        }
+        long trajectoryValues = (rounds + 1L) * modelTables.Count * (dimension + 2);
+        if (trajectoryValues > MaxTrajectoryValues)
+        {
+            throw SpecException.Invalid("rounds", rounds,
+                $"at most {MaxTrajectoryValues / ((long)modelTables.Count * (dimension + 2)) - 1} with {modelTables.Count} models in dimension {dimension}: (rounds + 1) x models x (dimension + 2) values of a replicate's trajectory are held per worker thread, at most {MaxTrajectoryValues}");
         }
         var names = ReadModelNames(modelTables);
         var models = new ModelSpec[modelTables.Count];
@@ -96,6 +115,19 @@ public static class SpecLoader
             spec = spec with { Influence = ReadInfluence(top.Table("influence", "a table"), spec) };
         }
         return spec;
+    }
+
+    /// <summary>
+    /// A dimension beyond the limit is named before the document is parsed: its matrices are what
+    /// makes such a file large (dimension = 3000 took 40 s and 5.9 GB to parse before).
+    /// </summary>
+    private static void RejectOversizedDimension(string text)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(text, @"^\s*dimension\s*=\s*(\d{1,18})\s*(#.*)?$", System.Text.RegularExpressions.RegexOptions.Multiline);
+        if (match.Success && long.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) > MaxDimension)
+        {
+            throw SpecException.Invalid("dimension", long.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), $"an integer from 1 to {MaxDimension}");
+        }
     }
 
     private static string[] ReadModelNames(TomlTableArray tables)
@@ -141,6 +173,10 @@ public static class SpecLoader
         var rewardVector = reader.Vector(vectorKey, d);
         double beta = reader.Number("beta", 0, double.MaxValue, "a finite number >= 0");
         int k = ReadK(reader);
+        if ((long)k * d > MaxCandidateValues)
+        {
+            throw SpecException.Invalid(reader.PathOf("k"), k, $"at most {MaxCandidateValues / d} in dimension {d} (k x dimension <= {MaxCandidateValues}: a curated sample's candidates are held per worker thread), or \"inf\" for the exact large-k limit");
+        }
         double ridge = reader.Number("ridge", 0, double.MaxValue, "a finite number >= 0", 0.0);
         var weights = ReadWeights(reader.Table("weights", "an inline table { real, curated, self, cross }"), $"{path}.weights", index, names);
 

@@ -92,6 +92,8 @@ public class BackendAgreementTests
             k = 3
             weights = { real = 0.4, curated = 0.4, self = 0.2 }
             """ },
+        { "quadratic, K = 1000, fixed mixture (normals drawn for a few slots at a time)", (Header + "\nmixture = \"fixed\"\n" + SpecText.Theta + "\n" + SpecText.Phi)
+            .Replace("k = \"inf\"", "k = 1000") },
         { "quadratic, K = 2, three models", (Header + "\n" + SpecText.Theta + "\n" + SpecText.Phi + "\n" + SpecText.Phi.Replace("name = \"phi\"", "name = \"psi\"").Replace("cross = { theta = 0.3 }", "cross = { theta = 0.1, phi = 0.2 }"))
             .Replace("k = \"inf\"", "k = 2") },
     };
