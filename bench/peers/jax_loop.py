@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The canonical run (bench/canonical.toml) as a competent researcher would write it in JAX for a
 GPU: one replicate written as a function (jax.lax.scan over rounds), jax.vmap over replicates,
-jax.jit over the whole, float64 enabled. The model is loopsim's (MODEL.md sections 2-4): two
+jax.jit over the whole, float64 enabled. The model is loopsim's (docs/model.md sections 2-4): two
 models in d = 2, n = 64 samples per refit from the multinomial mixture of real data, curated
 data (K = 4 candidates from the model, softmax choice by jax.random.categorical, which is exact)
 and the other model's outputs; full-covariance maximum-likelihood refit; the stationary

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The canonical run (bench/canonical.toml) written as a competent researcher would in NumPy:
 vectorised over replicates (and over sample slots and candidates), one Python loop over rounds
-and models. Same model as loopsim (MODEL.md sections 2-4): multinomial mixture of real,
+and models. Same model as loopsim (docs/model.md sections 2-4): multinomial mixture of real,
 curated (K candidates, softmax choice with the max subtracted) and cross-model data, full
 covariance refit by maximum likelihood, stationary alignment over rounds burn_in+1..rounds.
 Prints the throughput in replicate-rounds per second and the stationary alignments.

@@ -31,7 +31,7 @@ public struct ReplicateArguments<T> where T : unmanaged
 }
 
 /// <summary>
-/// The loop of MODEL.md sections 2-4 on the GPU, one replicate per thread: the orchestration of
+/// The loop of docs/model.md sections 2-4 on the GPU, one replicate per thread: the orchestration of
 /// <see cref="LaneLoop{TLane}"/> for a single lane (slot by slot, chunks of 64 samples, the same
 /// counters), with every piece of model arithmetic taken from <see cref="ModelStep"/>, so a
 /// thread computes what the scalar reference computes for its replicate, up to the last bits of

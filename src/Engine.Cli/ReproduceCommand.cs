@@ -9,7 +9,7 @@ using Engine.Theory;
 
 namespace Engine.Cli;
 
-/// <summary>loopsim reproduce fig3: the coupling sweep of MODEL.md section 6.</summary>
+/// <summary>loopsim reproduce fig3: the coupling sweep of docs/model.md section 6.</summary>
 internal static class ReproduceCommand
 {
     public static Command Create()
@@ -24,7 +24,7 @@ internal static class ReproduceCommand
         var quiet = CommandLine.QuietOption();
         var json = CommandLine.JsonOption();
         var output = new Option<string>("--out", "-o") { Description = "Folder for fig3.csv and the spec used.", DefaultValueFactory = _ => "loopsim-out/fig3" };
-        var fig3 = new Command("fig3", "The coupling sweep of MODEL.md section 6: self- and cross-influence of curating theta, for n = 4, 12, 64.")
+        var fig3 = new Command("fig3", "The coupling sweep of docs/model.md section 6: self- and cross-influence of curating theta, for n = 4, 12, 64.")
         {
             quick, replicates, threads, backend, device, simd, precision, output, quiet, json,
         };

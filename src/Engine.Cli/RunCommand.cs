@@ -10,7 +10,7 @@ internal static class RunCommand
 {
     public static Command Create()
     {
-        var spec = new Argument<string>("SPEC") { Description = "The spec file (TOML, MODEL.md section 7)." };
+        var spec = new Argument<string>("SPEC") { Description = "The spec file (TOML; every key in docs/spec.md)." };
         var replicates = CommandLine.ReplicatesOption();
         var seed = CommandLine.SeedOption();
         var threads = CommandLine.ThreadsOption();

@@ -9,7 +9,7 @@ internal static class TheoryCommand
 {
     public static Command Create()
     {
-        var spec = new Argument<string>("SPEC") { Description = "The spec file (TOML, MODEL.md section 7)." };
+        var spec = new Argument<string>("SPEC") { Description = "The spec file (TOML; every key in docs/spec.md)." };
         var output = new Option<string>("--out", "-o") { Description = "Folder for theory.json.", DefaultValueFactory = _ => "loopsim-out" };
         var quiet = CommandLine.QuietOption();
         var json = CommandLine.JsonOption();

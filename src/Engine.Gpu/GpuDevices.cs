@@ -76,7 +76,7 @@ public static class GpuDevices
             throw SpecException.Invalid("--device", device, $"a CUDA device index below {found} ({found} found)");
         }
         var (nvvm, libDevice) = FindLibDevice();
-        // The combination measured on the lent H100 (../shared/GPU.md): libdevice for the math, and
+        // The combination measured on the lent H100 (docs/backends.md (the GPU section)): libdevice for the math, and
         // ILGPU.Algorithms for whatever libdevice does not cover.
         var context = Context.Create(builder => builder.LibDevice(nvvm, libDevice).Cuda().EnableAlgorithms());
         var devices = context.GetCudaDevices();

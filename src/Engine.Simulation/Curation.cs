@@ -4,7 +4,7 @@ using Engine.Simulation.Step;
 
 namespace Engine.Simulation;
 
-/// <summary>The Plackett-Luce / Bradley-Terry choice of MODEL.md section 2 on plain doubles; the loop's is <see cref="ModelStep.ChoiceMasks"/>.</summary>
+/// <summary>The Plackett-Luce / Bradley-Terry choice of docs/model.md section 2 on plain doubles; the loop's is <see cref="ModelStep.ChoiceMasks"/>.</summary>
 public static class Curation
 {
     /// <summary>The index of the kept candidate (overwrites <paramref name="rewards"/> with the unnormalised weights).</summary>

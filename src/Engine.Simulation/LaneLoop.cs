@@ -7,7 +7,7 @@ using Engine.Simulation.Step;
 namespace Engine.Simulation;
 
 /// <summary>
-/// The loop of MODEL.md sections 2-4 for <c>TLane.Width</c> replicates at once, one per lane:
+/// The loop of docs/model.md sections 2-4 for <c>TLane.Width</c> replicates at once, one per lane:
 /// the one implementation of the step. With <see cref="ScalarLane"/> it is the reference
 /// backend; with vector lanes the SIMD backend. Lanes that disagree (which mixture component a
 /// slot draws from, which candidate curation keeps, whether a replicate has diverged) are

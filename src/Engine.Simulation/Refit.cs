@@ -5,7 +5,7 @@ using Engine.Simulation.Step;
 
 namespace Engine.Simulation;
 
-/// <summary>Maximum-likelihood refit of a Gaussian (MODEL.md section 3) on plain doubles; the loop's is <see cref="ModelStep.AccumulateChunk"/> and <see cref="ModelStep.FinishRefit"/>.</summary>
+/// <summary>Maximum-likelihood refit of a Gaussian (docs/model.md section 3) on plain doubles; the loop's is <see cref="ModelStep.AccumulateChunk"/> and <see cref="ModelStep.FinishRefit"/>.</summary>
 public static class Refit
 {
     /// <summary>Adds a chunk of <paramref name="count"/> samples (row-major, count x d) to a running mean and co-moment of <paramref name="before"/> samples.</summary>

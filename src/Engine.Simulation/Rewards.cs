@@ -5,7 +5,7 @@ using Engine.Simulation.Step;
 
 namespace Engine.Simulation;
 
-/// <summary>The reward r_i(x) of one model on plain doubles (MODEL.md section 1), for callers outside the loop; the loop's is <see cref="ModelStep.Reward"/>.</summary>
+/// <summary>The reward r_i(x) of one model on plain doubles (docs/model.md section 1), for callers outside the loop; the loop's is <see cref="ModelStep.Reward"/>.</summary>
 public static class Rewards
 {
     public static double Evaluate(ModelSpec reward, ReadOnlySpan<double> x)

@@ -3,7 +3,7 @@ using Engine.Core.Specs;
 namespace Engine.Sweeps;
 
 /// <summary>
-/// The built-in "coupling" axis (MODEL.md section 8): every cross weight becomes value x its weight
+/// The built-in "coupling" axis (docs/model.md section 8): every cross weight becomes value x its weight
 /// in the spec (which holds the weights at coupling 1), and `real` absorbs the difference.
 /// </summary>
 public static class Coupling

@@ -3,7 +3,7 @@ using Engine.Core.Specs;
 namespace Engine.Sweeps;
 
 /// <summary>
-/// The worked example of MODEL.md section 6 (our analogue of the paper's Figure 3): two coupled
+/// The worked example of docs/model.md section 6 (our analogue of the paper's Figure 3): two coupled
 /// models in d = 2, quadratic rewards on their own real data, K = inf, curation of theta perturbed.
 /// </summary>
 public static class Fig3
@@ -18,7 +18,7 @@ public static class Fig3
 
     /// <summary>The spec at coupling 1 (the sweep scales its cross weights); rounds and replicates set per preset.</summary>
     public static string SpecText(int rounds, int burnIn, long replicates) => $$"""
-        # MODEL.md section 6 at coupling scale t = 1; cell t scales every cross weight by t (real absorbs).
+        # docs/model.md section 6 at coupling scale t = 1; cell t scales every cross weight by t (real absorbs).
         dimension = 2
         rounds = {{rounds}}
         burn_in = {{burnIn}}

@@ -8,7 +8,7 @@ namespace Engine.Theory;
 public readonly record struct WeightShift<T>(int Model, int To, int From, T Amount) where T : struct, IScalar<T>;
 
 /// <summary>
-/// The population round (MODEL.md section 5, n -> inf): every model's (mu, Sigma) goes to the
+/// The population round (docs/model.md section 5, n -> inf): every model's (mu, Sigma) goes to the
 /// moments of its training mixture Q_i, projected onto its structure, plus ridge. Written once
 /// over <see cref="IScalar{T}"/> so the same code gives values and exact derivatives.
 /// <para>
@@ -271,7 +271,7 @@ public sealed class PopulationMap
 /// <summary>The theory does not cover a spec (yet); the message names the key.</summary>
 public sealed class TheoryUnsupportedException(string message) : Exception(message);
 
-/// <summary>Mean and covariance of the curated law C_i(p) (MODEL.md sections 2 and 5).</summary>
+/// <summary>Mean and covariance of the curated law C_i(p) (docs/model.md sections 2 and 5).</summary>
 public static class CuratedMoments
 {
     public static (T[] Mean, T[] Cov) Of<T>(ModelSpec model, T[] mean, T[] cov) where T : struct, IScalar<T>

@@ -2,7 +2,7 @@ namespace Engine.Theory;
 
 /// <summary>
 /// m_K(s) = E[z_sel] and q_K(s) = E[z_sel^2] for the softmax(s z) choice among K i.i.d. N(0, 1)
-/// (MODEL.md section 5).
+/// (docs/model.md section 5).
 /// <para>
 /// Method: the softmax choice is the argmax of s z_k + g_k with g_k i.i.d. standard Gumbel
 /// (the Gumbel-max identity). With Y = s z + G, F its CDF and

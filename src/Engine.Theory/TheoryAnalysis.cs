@@ -24,7 +24,7 @@ public sealed record TheoryResult
 }
 
 /// <summary>
-/// The population theory of a spec (MODEL.md section 5): fixed point, stability and the
+/// The population theory of a spec (docs/model.md section 5): fixed point, stability and the
 /// influence matrix by the implicit function theorem, dTheta* = (I - DF)^-1 dF/dw, with every
 /// derivative exact (dual numbers).
 /// </summary>

@@ -4,7 +4,7 @@ using Engine.Core.Results;
 
 namespace Engine.Theory;
 
-/// <summary>theory.json (MODEL.md section 7); no NaN: a loop with no fixed point gets converged false and a message.</summary>
+/// <summary>theory.json (docs/outputs.md); no NaN: a loop with no fixed point gets converged false and a message.</summary>
 public static class TheoryWriter
 {
     public static string ToJson(TheoryResult result)

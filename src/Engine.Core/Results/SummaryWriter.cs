@@ -5,7 +5,7 @@ using Engine.Core.Statistics;
 namespace Engine.Core.Results;
 
 /// <summary>
-/// summary.json (MODEL.md section 7): a pure function of spec, seed and replicate count, so the
+/// summary.json (docs/outputs.md): a pure function of spec, seed and replicate count, so the
 /// same run on any thread count gives the same bytes. Undefined numbers are written as null,
 /// never NaN.
 /// </summary>

@@ -25,7 +25,7 @@ public static class WeightIndex
     public static int Count(int models) => FirstCross + models;
 }
 
-/// <summary>One generative model of the loop (MODEL.md sections 1-3). Arrays are never mutated after validation.</summary>
+/// <summary>One generative model of the loop (docs/model.md sections 1-3). Arrays are never mutated after validation.</summary>
 public sealed record ModelSpec
 {
     /// <summary>K = infinity (the exact tilted Gaussian) is stored as this value.</summary>

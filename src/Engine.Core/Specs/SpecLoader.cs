@@ -6,7 +6,7 @@ using Tomlyn.Parsing;
 
 namespace Engine.Core.Specs;
 
-/// <summary>Parses and validates a spec file (MODEL.md section 7). Every rule failure is a <see cref="SpecException"/>.</summary>
+/// <summary>Parses and validates a spec file (docs/spec.md). Every rule failure is a <see cref="SpecException"/>.</summary>
 public static class SpecLoader
 {
     public const double WeightSumTolerance = 1e-9;
@@ -27,6 +27,15 @@ public static class SpecLoader
 
     private static readonly string[] WeightKeys = ["real", "curated", "self", "cross"];
     private static readonly string[] InfluenceKeys = ["model", "absorb", "step"];
+
+    /// <summary>Every key the loader accepts, as a dotted path (docs/spec.md documents each; a test holds them equal).</summary>
+    public static IReadOnlyList<string> AcceptedKeys =>
+    [
+        .. TopLevelKeys,
+        .. ModelKeys.Select(key => "model." + key),
+        .. WeightKeys.Select(key => "model.weights." + key),
+        .. InfluenceKeys.Select(key => "influence." + key),
+    ];
 
     public static SimulationSpec LoadFile(string path)
     {

@@ -78,7 +78,7 @@ public static class ModelStep
         }
     }
 
-    /// <summary>The reward r(x) (MODEL.md section 1): linear beta a.x; quadratic -beta/2 |x - c|^2.</summary>
+    /// <summary>The reward r(x) (docs/model.md section 1): linear beta a.x; quadratic -beta/2 |x - c|^2.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Reward<T, TV, TC>(in ModelParameters reward, TC constants, int d, TV x)
         where T : struct, ILaneArithmetic<T> where TV : ILaneView<TV, T>, allows ref struct where TC : IConstantView<TC>, allows ref struct
@@ -190,7 +190,7 @@ public static class ModelStep
     }
 
     /// <summary>
-    /// The K = inf curated law (MODEL.md section 2) as the simulation draws from it: its mean and
+    /// The K = inf curated law (docs/model.md section 2) as the simulation draws from it: its mean and
     /// the Cholesky factor of its covariance (<see cref="TiltedMoments"/>; for a linear reward the
     /// covariance is Sigma itself, whose factor is copied). Scratch as in TiltedMoments.
     /// </summary>
@@ -211,7 +211,7 @@ public static class ModelStep
     }
 
     /// <summary>
-    /// The mean and covariance of the K = inf curated law (MODEL.md section 2), for the simulation
+    /// The mean and covariance of the K = inf curated law (docs/model.md section 2), for the simulation
     /// and the population theory alike: linear N(mu + beta Sigma a, Sigma); quadratic
     /// N((I + beta Sigma)^-1 (mu + beta Sigma c), (I + beta Sigma)^-1 Sigma), solved by Cholesky
     /// against A = I + beta Sigma, so no inverse of Sigma is needed (it may be singular).
@@ -390,7 +390,7 @@ public static class ModelStep
     }
 
     /// <summary>
-    /// A refitted covariance onto the model's structure (MODEL.md section 3), for the simulation
+    /// A refitted covariance onto the model's structure (docs/model.md section 3), for the simulation
     /// and the population theory alike: diag keeps the diagonal, iso takes tr/d I, fixed the
     /// initial Sigma; then ridge * I is added (not to fixed).
     /// </summary>

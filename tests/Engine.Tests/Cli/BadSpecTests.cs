@@ -3,7 +3,7 @@ using Engine.Tests.Support;
 namespace Engine.Tests.Cli;
 
 /// <summary>
-/// Every bad-spec rule of MODEL.md section 7, through the real program: exit code 2, one line on
+/// Every bad-spec rule of docs/spec.md, through the real program: exit code 2, one line on
 /// stderr naming the key, nothing written.
 /// </summary>
 public class BadSpecTests

@@ -85,7 +85,7 @@ public class EndToEndTests
         Assert.Equal("t,n,self_influence,self_se,self_ci_low,self_ci_high,cross_influence,cross_se,cross_ci_low,cross_ci_high,diverged,theory_self_influence,theory_cross_influence", lines[0]);
         Assert.Equal(1 + 15 * 3, lines.Length);
         Assert.Contains("self dA_theta", outcome.StandardOutput, StringComparison.Ordinal);
-        // MODEL.md section 6: the theory's self-influence turns negative near t = 0.2.
+        // docs/model.md section 6: the theory's self-influence turns negative near t = 0.2.
         Assert.Matches(@"changes sign at coupling t = 0\.2\d+ \(population theory\)", outcome.StandardOutput);
     }
 

@@ -16,7 +16,7 @@ namespace Engine.Tests.Gpu;
 /// PTX backend runs on any machine, so a construct that the CPU accelerator accepts but the CUDA
 /// code generator does not fails in CI, not first on a lent GPU. (Without libnvvm the math
 /// functions compile to ILGPU.Algorithms' PTX; with it, on the GPU, to libdevice. PTX ISA 8.8 is
-/// what the lent H100's driver 580 took, ../shared/GPU.md.)
+/// what the lent H100's driver 580 took, docs/backends.md (the GPU section).)
 /// </summary>
 public class PtxCompileTests
 {

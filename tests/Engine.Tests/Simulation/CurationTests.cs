@@ -38,7 +38,7 @@ public class CurationTests
         Assert.True(chiSquare < critical, $"chi-square {chiSquare} >= {critical}");
     }
 
-    // MODEL.md section 5 check values of the selection moments m_K(s) = E[z_sel], q_K(s) = E[z_sel^2].
+    // docs/model.md section 5 check values of the selection moments m_K(s) = E[z_sel], q_K(s) = E[z_sel^2].
     [Theory]
     [InlineData(2, 1.0, 0.3631618, double.NaN)]
     [InlineData(4, 1.0, 0.6080286, 1.2164949)]

@@ -49,7 +49,7 @@ public class ExactLoopTests
         step = 0.05
         """;
 
-    // m_K(s) check values of MODEL.md section 5, to 7 digits (an error of 5e-8 is far below 5 SE here).
+    // m_K(s) check values of docs/model.md section 5, to 7 digits (an error of 5e-8 is far below 5 SE here).
     private static double SelectionMean(int k, double s) => (k, s) switch
     {
         (4, 1.0) => 0.6080286,

@@ -4,7 +4,7 @@ namespace Engine.Tests.Theory;
 
 public class SelectionMomentsTests
 {
-    // MODEL.md section 5 check values, given to 7 significant digits.
+    // docs/model.md section 5 check values, given to 7 significant digits.
     [Theory]
     [InlineData(2, 1.0, 0.3631618, double.NaN)]
     [InlineData(4, 1.0, 0.6080286, 1.2164949)]
@@ -19,8 +19,8 @@ public class SelectionMomentsTests
     }
 
     // Values computed independently with scipy's adaptive quadrature (quad, epsrel 1e-12) on
-    // MODEL.md's u-integral identity, not on the Gumbel-max form used by the engine.
-    // Note: MODEL.md gives m_4(8) = 1.0156676; both methods agree on 1.01566819777350 instead.
+    // docs/model.md's u-integral identity, not on the Gumbel-max form used by the engine.
+    // Note: docs/model.md gives m_4(8) = 1.0156676; both methods agree on 1.01566819777350 instead.
     [Theory]
     [InlineData(4, 1.0, 0.6080285564243016, 1.2164949348711176)]
     [InlineData(4, 8.0, 1.0156681977734996, 1.5372822601996652)]
