@@ -107,35 +107,11 @@ internal static class ReproduceCommand
         using var stream = new MemoryStream();
         using (var json = new System.Text.Json.Utf8JsonWriter(stream, new System.Text.Json.JsonWriterOptions { Indented = true }))
         {
-            void Number(string name, double? value)
-            {
-                if (value is { } v && double.IsFinite(v))
-                {
-                    json.WriteNumber(name, v);
-                }
-                else
-                {
-                    json.WriteNull(name);
-                }
-            }
+            void Number(string name, double? value) => JsonNumbers.Write(json, name, value ?? double.NaN);
             void Estimate(string name, Engine.Core.Statistics.Estimate estimate)
             {
                 json.WriteStartObject(name);
-                Number("estimate", estimate.Mean);
-                Number("se", estimate.StandardError);
-                json.WriteStartArray("ci95");
-                foreach (double bound in new[] { estimate.Lower95, estimate.Upper95 })
-                {
-                    if (double.IsFinite(bound))
-                    {
-                        json.WriteNumberValue(bound);
-                    }
-                    else
-                    {
-                        json.WriteNullValue();
-                    }
-                }
-                json.WriteEndArray();
+                SummaryWriter.WriteEstimate(json, "estimate", estimate);
                 json.WriteEndObject();
             }
             json.WriteStartObject();

@@ -72,7 +72,8 @@ public static class SummaryWriter
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
     }
 
-    private static void WriteEstimate(Utf8JsonWriter json, string valueName, Estimate estimate)
+    /// <summary>An estimate's fields: its value under <paramref name="valueName"/>, se and ci95 (null where undefined).</summary>
+    public static void WriteEstimate(Utf8JsonWriter json, string valueName, Estimate estimate)
     {
         JsonNumbers.Write(json, valueName, estimate.Mean);
         JsonNumbers.Write(json, "se", estimate.StandardError);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Engine.Tests.Support;
 
 namespace Engine.Tests.Cli;
@@ -33,17 +32,7 @@ public class ToolPackageTests
 
     private static (int ExitCode, string Output) Run(string directory, string program, params string[] arguments)
     {
-        var start = new ProcessStartInfo(program) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        return (process.ExitCode, output.Result + error.Result);
+        var outcome = Loopsim.RunProgram(program, directory, new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1", ["DOTNET_NOLOGO"] = "1" }, arguments);
+        return (outcome.ExitCode, outcome.StandardOutput + outcome.StandardError);
     }
 }

@@ -10,15 +10,21 @@ internal static class Loopsim
     public static Outcome Run(params string[] arguments) => RunWith(new Dictionary<string, string>(), arguments);
 
     /// <summary>As <see cref="Run"/>, with these environment variables set for the program.</summary>
-    public static Outcome RunWith(IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    public static Outcome RunWith(IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        RunProgram("dotnet", null, environment, [Path.Combine(AppContext.BaseDirectory, "loopsim.dll"), .. arguments]);
+
+    /// <summary>Any program, in <paramref name="directory"/> (or the current one), with these environment variables; its exit code and both streams.</summary>
+    public static Outcome RunProgram(string program, string? directory, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
-        string program = Path.Combine(AppContext.BaseDirectory, "loopsim.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (directory is not null)
+        {
+            start.WorkingDirectory = directory;
+        }
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;
         }
-        start.ArgumentList.Add(program);
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
