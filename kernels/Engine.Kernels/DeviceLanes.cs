@@ -9,8 +9,11 @@ namespace Engine.Kernels;
 /// </summary>
 public interface IDeviceLane<T> : ILaneArithmetic<T> where T : unmanaged, IDeviceLane<T>
 {
+    /// <summary>The Philox4x32-10 block of (key, counter) as two uniforms at the lane's resolution (docs/random-streams.md).</summary>
     static abstract (T U0, T U1) Uniforms(uint key0, uint key1, uint counter0, uint counter1, uint counter2, uint counter3);
+    /// <summary>Whether a mask reads as true.</summary>
     static abstract bool IsTrue(T mask);
+    /// <summary>The lane's number as a double (for the reductions).</summary>
     static abstract double ToDouble(T value);
 }
 
@@ -22,35 +25,58 @@ public interface IDeviceLane<T> : ILaneArithmetic<T> where T : unmanaged, IDevic
 /// </summary>
 public readonly struct DeviceLane(double value) : IDeviceLane<DeviceLane>
 {
+    /// <summary>The replicate's number.</summary>
     public readonly double Value = value;
 
+    /// <inheritdoc />
     public static DeviceLane AllTrue => new(1);
+    /// <inheritdoc />
     public static DeviceLane Broadcast(double value) => new(value);
+    /// <inheritdoc />
     public static DeviceLane operator +(DeviceLane a, DeviceLane b) => new(a.Value + b.Value);
+    /// <inheritdoc />
     public static DeviceLane operator -(DeviceLane a, DeviceLane b) => new(a.Value - b.Value);
+    /// <inheritdoc />
     public static DeviceLane operator *(DeviceLane a, DeviceLane b) => new(a.Value * b.Value);
+    /// <inheritdoc />
     public static DeviceLane operator /(DeviceLane a, DeviceLane b) => new(a.Value / b.Value);
+    /// <inheritdoc />
     public static DeviceLane Sqrt(DeviceLane a) => new(Math.Sqrt(a.Value));
+    /// <inheritdoc />
     public static DeviceLane Exp(DeviceLane a) => new(Math.Exp(a.Value));
+    /// <inheritdoc />
     public static DeviceLane Log(DeviceLane a) => new(Math.Log(a.Value));
+    /// <inheritdoc />
     public static (DeviceLane Sin, DeviceLane Cos) SinCosTwoPi(DeviceLane u)
     {
         double angle = Lane.TwoPi * u.Value;
         return (new(Math.Sin(angle)), new(Math.Cos(angle)));
     }
+    /// <inheritdoc />
     public static DeviceLane Max(DeviceLane a, DeviceLane b) => new(Math.Max(a.Value, b.Value));
+    /// <inheritdoc />
     public static DeviceLane Abs(DeviceLane a) => new(Math.Abs(a.Value));
+    /// <inheritdoc />
     public static DeviceLane LessThan(DeviceLane a, DeviceLane b) => new(a.Value < b.Value ? 1 : 0);
+    /// <inheritdoc />
     public static DeviceLane GreaterThan(DeviceLane a, DeviceLane b) => new(a.Value > b.Value ? 1 : 0);
     // x - x is 0 exactly for finite x and NaN for infinities and NaN.
+    /// <inheritdoc />
     public static DeviceLane IsFinite(DeviceLane a) => new(a.Value - a.Value == 0 ? 1 : 0);
+    /// <inheritdoc />
     public static DeviceLane And(DeviceLane a, DeviceLane b) => new(a.Value != 0 && b.Value != 0 ? 1 : 0);
+    /// <inheritdoc />
     public static DeviceLane AndNot(DeviceLane a, DeviceLane notB) => new(a.Value != 0 && notB.Value == 0 ? 1 : 0);
+    /// <inheritdoc />
     public static DeviceLane Select(DeviceLane mask, DeviceLane whenTrue, DeviceLane whenFalse) => mask.Value != 0 ? whenTrue : whenFalse;
+    /// <inheritdoc />
     public static bool Any(DeviceLane mask) => mask.Value != 0;
+    /// <inheritdoc />
     public static bool IsTrue(DeviceLane mask) => mask.Value != 0;
+    /// <inheritdoc />
     public static double ToDouble(DeviceLane value) => value.Value;
 
+    /// <inheritdoc />
     public static (DeviceLane U0, DeviceLane U1) Uniforms(uint key0, uint key1, uint counter0, uint counter1, uint counter2, uint counter3)
     {
         var block = Philox4x32.Generate(key0, key1, counter0, counter1, counter2, counter3);
@@ -64,34 +90,57 @@ public readonly struct DeviceLane(double value) : IDeviceLane<DeviceLane>
 /// </summary>
 public readonly struct DeviceSingleLane(float value) : IDeviceLane<DeviceSingleLane>
 {
+    /// <summary>The replicate's number.</summary>
     public readonly float Value = value;
 
+    /// <inheritdoc />
     public static DeviceSingleLane AllTrue => new(1);
+    /// <inheritdoc />
     public static DeviceSingleLane Broadcast(double value) => new((float)value);
+    /// <inheritdoc />
     public static DeviceSingleLane operator +(DeviceSingleLane a, DeviceSingleLane b) => new(a.Value + b.Value);
+    /// <inheritdoc />
     public static DeviceSingleLane operator -(DeviceSingleLane a, DeviceSingleLane b) => new(a.Value - b.Value);
+    /// <inheritdoc />
     public static DeviceSingleLane operator *(DeviceSingleLane a, DeviceSingleLane b) => new(a.Value * b.Value);
+    /// <inheritdoc />
     public static DeviceSingleLane operator /(DeviceSingleLane a, DeviceSingleLane b) => new(a.Value / b.Value);
+    /// <inheritdoc />
     public static DeviceSingleLane Sqrt(DeviceSingleLane a) => new(MathF.Sqrt(a.Value));
+    /// <inheritdoc />
     public static DeviceSingleLane Exp(DeviceSingleLane a) => new(MathF.Exp(a.Value));
+    /// <inheritdoc />
     public static DeviceSingleLane Log(DeviceSingleLane a) => new(MathF.Log(a.Value));
+    /// <inheritdoc />
     public static (DeviceSingleLane Sin, DeviceSingleLane Cos) SinCosTwoPi(DeviceSingleLane u)
     {
         float angle = (float)Lane.TwoPi * u.Value;
         return (new(MathF.Sin(angle)), new(MathF.Cos(angle)));
     }
+    /// <inheritdoc />
     public static DeviceSingleLane Max(DeviceSingleLane a, DeviceSingleLane b) => new(MathF.Max(a.Value, b.Value));
+    /// <inheritdoc />
     public static DeviceSingleLane Abs(DeviceSingleLane a) => new(MathF.Abs(a.Value));
+    /// <inheritdoc />
     public static DeviceSingleLane LessThan(DeviceSingleLane a, DeviceSingleLane b) => new(a.Value < b.Value ? 1 : 0);
+    /// <inheritdoc />
     public static DeviceSingleLane GreaterThan(DeviceSingleLane a, DeviceSingleLane b) => new(a.Value > b.Value ? 1 : 0);
+    /// <inheritdoc />
     public static DeviceSingleLane IsFinite(DeviceSingleLane a) => new(a.Value - a.Value == 0 ? 1 : 0);
+    /// <inheritdoc />
     public static DeviceSingleLane And(DeviceSingleLane a, DeviceSingleLane b) => new(a.Value != 0 && b.Value != 0 ? 1 : 0);
+    /// <inheritdoc />
     public static DeviceSingleLane AndNot(DeviceSingleLane a, DeviceSingleLane notB) => new(a.Value != 0 && notB.Value == 0 ? 1 : 0);
+    /// <inheritdoc />
     public static DeviceSingleLane Select(DeviceSingleLane mask, DeviceSingleLane whenTrue, DeviceSingleLane whenFalse) => mask.Value != 0 ? whenTrue : whenFalse;
+    /// <inheritdoc />
     public static bool Any(DeviceSingleLane mask) => mask.Value != 0;
+    /// <inheritdoc />
     public static bool IsTrue(DeviceSingleLane mask) => mask.Value != 0;
+    /// <inheritdoc />
     public static double ToDouble(DeviceSingleLane value) => value.Value;
 
+    /// <inheritdoc />
     public static (DeviceSingleLane U0, DeviceSingleLane U1) Uniforms(uint key0, uint key1, uint counter0, uint counter1, uint counter2, uint counter3)
     {
         var block = Philox4x32.Generate(key0, key1, counter0, counter1, counter2, counter3);

@@ -14,8 +14,11 @@ public readonly struct DeviceView<T>(ArrayView<T> data, long start, long stride)
     private readonly long _start = start;
     private readonly long _stride = stride;
 
+    /// <summary>Element <paramref name="index"/> of the replicate's values.</summary>
     public static T Load(DeviceView<T> view, int index) => view._data[view._start + index * view._stride];
+    /// <summary>Writes element <paramref name="index"/> of the replicate's values.</summary>
     public static void Store(DeviceView<T> view, int index, T value) => view._data[view._start + index * view._stride] = value;
+    /// <summary>The view starting at element <paramref name="offset"/>.</summary>
     public static DeviceView<T> Slice(DeviceView<T> view, int offset) => new(view._data, view._start + offset * view._stride, view._stride);
 }
 
@@ -24,5 +27,6 @@ public readonly struct DeviceConstants(ArrayView<double> data) : IConstantView<D
 {
     private readonly ArrayView<double> _data = data;
 
+    /// <summary>Entry <paramref name="index"/> of the constant table.</summary>
     public static double Read(DeviceConstants constants, int index) => constants._data[index];
 }

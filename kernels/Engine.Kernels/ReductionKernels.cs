@@ -7,17 +7,27 @@ namespace Engine.Kernels;
 /// <summary>What the reductions read: the per-replicate outputs of one launch's arms.</summary>
 public struct ReductionArguments<T> where T : unmanaged
 {
+    /// <summary>Arm 0's per-replicate trajectory values, quantity x replicates.</summary>
     public ArrayView<T> Trajectory;
+    /// <summary>The base arm's stationary J_i(p_j), M x M x replicates.</summary>
     public ArrayView<T> Stationary0;
+    /// <summary>The w^cur + h arm's stationary values (the base arm's when there is no influence).</summary>
     public ArrayView<T> Stationary1;
+    /// <summary>The w^cur - h arm's stationary values (the base arm's when there is no influence).</summary>
     public ArrayView<T> Stationary2;
+    /// <summary>1 where the replicate stayed finite in the base arm.</summary>
     public ArrayView<int> Finite0;
+    /// <summary>1 where it stayed finite in the w^cur + h arm.</summary>
     public ArrayView<int> Finite1;
+    /// <summary>1 where it stayed finite in the w^cur - h arm.</summary>
     public ArrayView<int> Finite2;
     /// <summary>1 (no influence) or 3 (the spec and its two influence arms).</summary>
     public int Arms;
+    /// <summary>Trajectory values per replicate: (rounds + 1) x M x (2 + d).</summary>
     public int TrajectoryLength;
+    /// <summary>M, the number of models.</summary>
     public int Models;
+    /// <summary>The influence step h (0 without influence).</summary>
     public double Step;
     /// <summary>Replicates in the launch (the views' stride).</summary>
     public int Count;

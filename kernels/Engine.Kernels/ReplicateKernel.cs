@@ -9,7 +9,9 @@ namespace Engine.Kernels;
 /// <summary>What one launch of <see cref="ReplicateKernel"/> computes: one arm of the spec for a range of replicates.</summary>
 public struct ReplicateArguments<T> where T : unmanaged
 {
+    /// <summary>The arm's flattened models.</summary>
     public ArrayView<ModelParameters> Models;
+    /// <summary>The arm's constant table.</summary>
     public ArrayView<double> Constants;
     /// <summary><see cref="ReplicateLayout.Size"/> x Count lane values.</summary>
     public ArrayView<T> State;
@@ -19,12 +21,19 @@ public struct ReplicateArguments<T> where T : unmanaged
     public ArrayView<T> Stationary;
     /// <summary>1 where the replicate stayed finite.</summary>
     public ArrayView<int> Finite;
+    /// <summary>Where each part of a replicate's state lies.</summary>
     public ReplicateLayout Layout;
+    /// <summary>T, refits per replicate.</summary>
     public int Rounds;
+    /// <summary>B: rounds 1..B are left out of the stationary average.</summary>
     public int BurnIn;
+    /// <summary>1 for the sequential schedule, 0 for the simultaneous one.</summary>
     public int Sequential;
+    /// <summary>1 for the multinomial mixture, 0 for the fixed one.</summary>
     public int Multinomial;
+    /// <summary>The spec's seed, word 0 of the Philox key.</summary>
     public uint Seed;
+    /// <summary>The index of the launch's first replicate (its thread 0).</summary>
     public long FirstReplicate;
     /// <summary>Replicates in this launch, the stride of every view.</summary>
     public int Count;
@@ -39,6 +48,7 @@ public struct ReplicateArguments<T> where T : unmanaged
 /// </summary>
 public static class ReplicateKernel
 {
+    /// <summary>Runs replicate <c>FirstReplicate + index</c> through every round: its stationary J_i(p_j), its trajectory (arm 0) and whether it stayed finite.</summary>
     public static void Run<T>(Index1D index, ReplicateArguments<T> a) where T : unmanaged, IDeviceLane<T>
     {
         int r = index;

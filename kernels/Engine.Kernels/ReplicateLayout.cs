@@ -13,35 +13,61 @@ public struct ReplicateLayout
     /// <summary>Slots accumulated together, as on the CPU (<see cref="LaneLoop{TLane}.ChunkSlots"/>), so the refit rounds alike.</summary>
     public const int ChunkSlots = 64;
 
+    /// <summary>d.</summary>
     public int Dimension;
+    /// <summary>M.</summary>
     public int Models;
+    /// <summary>The largest K of the models (at least 1).</summary>
     public int MaxK;
+    /// <summary>Offset of the models' means (M x d).</summary>
     public int Mean;
+    /// <summary>Offset of the models' covariances (M x d x d).</summary>
     public int Cov;
+    /// <summary>Offset of the refitted means of the round.</summary>
     public int NextMean;
+    /// <summary>Offset of the refitted covariances of the round.</summary>
     public int NextCov;
+    /// <summary>Offset of the models' Cholesky factors.</summary>
     public int Cholesky;
+    /// <summary>Offset of the real data's means.</summary>
     public int RealMean;
+    /// <summary>Offset of the real data's Cholesky factors.</summary>
     public int RealCholesky;
+    /// <summary>Offset of the K = inf curated law's mean.</summary>
     public int TiltMean;
+    /// <summary>Offset of its Cholesky factor.</summary>
     public int TiltCholesky;
+    /// <summary>Offset of a slot's normals (K d + 1).</summary>
     public int Normals;
+    /// <summary>Offset of a chunk's samples (64 x d).</summary>
     public int Samples;
+    /// <summary>Offset of a curated slot's candidates (K x d).</summary>
     public int Candidates;
+    /// <summary>Offset of their softmax weights (K).</summary>
     public int Weights;
+    /// <summary>Offset of their choice masks (K).</summary>
     public int Picks;
+    /// <summary>Offset of the running sample mean.</summary>
     public int SampleMean;
+    /// <summary>Offset of the running co-moment.</summary>
     public int Comoment;
+    /// <summary>Offset of a chunk's mean.</summary>
     public int ChunkMean;
+    /// <summary>Offset of the tilt's I + beta Sigma.</summary>
     public int MatrixA;
+    /// <summary>Offset of the tilt's right-hand sides (d x (d + 1)).</summary>
     public int MatrixB;
+    /// <summary>Offset of the tilt's Cholesky scratch.</summary>
     public int ScratchLower;
+    /// <summary>Offset of the tilt's covariance scratch.</summary>
     public int ScratchCov;
+    /// <summary>Lane values per replicate.</summary>
     public int Size;
 
     /// <summary>Values per (round, model) of a trajectory: alignment, trace, mean_0..mean_{d-1}.</summary>
     public readonly int TrajectoryWidth => 2 + Dimension;
 
+    /// <summary>The layout for M models in dimension d with candidates up to <paramref name="maxK"/>.</summary>
     public static ReplicateLayout For(int dimension, int models, int maxK)
     {
         int d = dimension, dd = d * d, k = Math.Max(1, maxK), next = 0;

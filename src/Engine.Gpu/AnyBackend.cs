@@ -11,6 +11,7 @@ namespace Engine.Gpu;
 /// </summary>
 public static class AnyBackend
 {
+    /// <summary>Runs the spec on the backend the options name (auto resolved); progress reports replicates done.</summary>
     public static SimulationResult Run(SimulationSpec spec, RunOptions options, IProgress<long>? progress = null, CancellationToken cancel = default)
     {
         string backend = Resolve(options);

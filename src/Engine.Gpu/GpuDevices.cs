@@ -10,12 +10,16 @@ namespace Engine.Gpu;
 /// <summary>An opened device: the ILGPU context and accelerator, and the name results give it.</summary>
 public sealed class OpenedDevice(Context context, Accelerator accelerator, string name, bool isCpuAccelerator) : IDisposable
 {
+    /// <summary>The ILGPU context.</summary>
     public Context Context { get; } = context;
+    /// <summary>The accelerator the kernels run on.</summary>
     public Accelerator Accelerator { get; } = accelerator;
     /// <summary>The device as summary.json names it, e.g. "NVIDIA H200 (cuda 0)" or "ilgpu-cpu-accelerator".</summary>
     public string Name { get; } = name;
+    /// <summary>Whether it is ILGPU's CPU accelerator.</summary>
     public bool IsCpuAccelerator { get; } = isCpuAccelerator;
 
+    /// <summary>Releases the accelerator and the context.</summary>
     public void Dispose()
     {
         Accelerator.Dispose();
@@ -31,9 +35,13 @@ public sealed class OpenedDevice(Context context, Accelerator accelerator, strin
 /// </summary>
 public static class GpuDevices
 {
+    /// <summary>CUDA device 0.</summary>
     public const string Auto = "auto";
+    /// <summary>ILGPU's CPU accelerator.</summary>
     public const string CpuAccelerator = "cpu-accelerator";
+    /// <summary>The variable naming the CUDA toolkit.</summary>
     public const string CudaHomeVariable = "CUDA_HOME";
+    /// <summary>Where the CUDA toolkit is looked for when CUDA_HOME is unset.</summary>
     public const string DefaultCudaHome = "/usr/local/cuda";
 
     /// <summary>Whether a CUDA device can be opened here (for --backend auto).</summary>

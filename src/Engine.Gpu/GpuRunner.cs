@@ -25,6 +25,7 @@ public static class GpuRunner
     /// <summary>And at most this many bytes of state per launch there.</summary>
     public const double CpuAcceleratorBytes = 1 << 30;
 
+    /// <summary>Runs the spec on the device the options name; <paramref name="maxReplicatesPerLaunch"/> caps a launch (for tests of streaming).</summary>
     public static SimulationResult Run(SimulationSpec spec, RunOptions options, IProgress<long>? progress = null, CancellationToken cancel = default,
         int? maxReplicatesPerLaunch = null)
     {

@@ -4,6 +4,7 @@ using Engine.Simulation.Lanes;
 
 namespace Engine.Simulation;
 
+/// <summary>The --backend values.</summary>
 public static class Backends
 {
     /// <summary>Scalar double, one replicate at a time: the checked reference.</summary>
@@ -31,10 +32,14 @@ public static class SimdWidths
     /// <summary>The --precision values: double (every backend) or single (cpu backend, 256-bit float lanes).</summary>
     public static readonly string[] Precisions = ["double", "single"];
 
+    /// <summary>The widest width the processor accelerates.</summary>
     public const string Auto = "auto";
+    /// <summary>The variable that forces a width.</summary>
     public const string EnvironmentVariable = "LOOPSIM_SIMD";
+    /// <summary>Every --simd value.</summary>
     public static readonly string[] Names = [Auto, "512x2", "512", "256x2", "256", "128", "scalar"];
 
+    /// <summary>The width that runs for a --simd value (auto resolved, LOOPSIM_SIMD applied).</summary>
     public static string Resolve(string requested)
     {
         if (requested == Auto && Forced() is { } forced)
@@ -100,6 +105,7 @@ public static class SimdWidths
 /// <summary>Work that is generic over the lane type, run at a lane named by its width.</summary>
 public interface ILaneAction<out TResult>
 {
+    /// <summary>The work at lane type T.</summary>
     TResult Run<T>() where T : struct, ILane<T>;
 }
 
@@ -111,6 +117,7 @@ public static class LaneDispatch
     /// <summary>Single precision in one 256-bit register (8 lanes), the form <see cref="Single"/> (16 lanes in two) pairs.</summary>
     public const string Single256 = "single256";
 
+    /// <summary>Runs the action at the lane type a width names.</summary>
     public static TResult Run<TAction, TResult>(string width, TAction action) where TAction : ILaneAction<TResult> => width switch
     {
         "512x2" => action.Run<Vector512x2Lane>(),

@@ -43,6 +43,7 @@ internal sealed class LoopModel
 /// <summary>The fixed mixture: largest-remainder rounding of w_s * n, ties to the earlier source.</summary>
 public static class MixtureRounding
 {
+    /// <summary>Samples per source: largest-remainder rounding of w_s n, ties to the earlier source.</summary>
     public static int[] Counts(double[] weights, int n)
     {
         var counts = new int[weights.Length];
@@ -71,6 +72,7 @@ public static class MixtureRounding
         return counts;
     }
 
+    /// <summary>The source of each slot, sources in order.</summary>
     public static int[] SlotSources(double[] weights, int n)
     {
         var counts = Counts(weights, n);

@@ -8,6 +8,7 @@ namespace Engine.Simulation;
 /// <summary>The reward r_i(x) of one model on plain doubles (docs/model.md section 1), for callers outside the loop; the loop's is <see cref="ModelStep.Reward"/>.</summary>
 public static class Rewards
 {
+    /// <summary>r(x) of the model's reward.</summary>
     public static double Evaluate(ModelSpec reward, ReadOnlySpan<double> x)
     {
         var (parameters, constants) = ModelTable.RewardOf(reward);

@@ -11,6 +11,7 @@ public sealed record RunOptions
 {
     /// <summary>Worker threads; results are identical for every value.</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
+    /// <summary>cpu or reference (SimulationRunner); gpu and auto go through AnyBackend.</summary>
     public string Backend { get; init; } = Backends.Cpu;
     /// <summary>SIMD width of the cpu backend (see <see cref="SimdWidths"/>).</summary>
     public string Simd { get; init; } = SimdWidths.Auto;
@@ -30,8 +31,10 @@ public sealed record RunOptions
 /// </summary>
 public static class SimulationRunner
 {
+    /// <summary>Replicates per block: the unit of work and of the merge order.</summary>
     public const int BlockSize = 256;
 
+    /// <summary>Runs the spec's replicates on the cpu or reference backend; progress reports replicates merged.</summary>
     public static SimulationResult Run(SimulationSpec spec, RunOptions options, IProgress<long>? progress = null, CancellationToken cancel = default)
     {
         if (Array.IndexOf(Backends.Available, options.Backend) < 0)

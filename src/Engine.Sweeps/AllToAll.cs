@@ -12,6 +12,7 @@ namespace Engine.Sweeps;
 /// </summary>
 public static class AllToAll
 {
+    /// <summary>The graph of <paramref name="models"/> models with K = <paramref name="k"/> (an integer or inf).</summary>
     public static SimulationSpec Spec(int models, string k = "4", int replicates = 256, int rounds = 40, int burnIn = 20)
     {
         var text = new StringBuilder(string.Create(CultureInfo.InvariantCulture,

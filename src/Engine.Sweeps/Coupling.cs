@@ -8,6 +8,7 @@ namespace Engine.Sweeps;
 /// </summary>
 public static class Coupling
 {
+    /// <summary>The spec at coupling scale t: every cross weight times t, the named weight absorbing the change.</summary>
     public static SimulationSpec Apply(SimulationSpec spec, double scale, string cell)
     {
         var models = new ModelSpec[spec.ModelCount];

@@ -14,6 +14,7 @@ public static class Fig3
     /// </summary>
     public static readonly double[] CouplingScales = [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.16];
 
+    /// <summary>The n of the sweep.</summary>
     public static readonly int[] SampleSizes = [4, 12, 64];
 
     /// <summary>The spec at coupling 1 (the sweep scales its cross weights); rounds and replicates set per preset.</summary>
@@ -59,7 +60,9 @@ public static class Fig3
     /// <summary>Rounds, burn-in and replicates of a preset.</summary>
     public sealed record Preset(string Name, int Rounds, int BurnIn, long Replicates);
 
+    /// <summary>The --quick preset.</summary>
     public static readonly Preset Quick = new("quick", 60, 20, 512);
+    /// <summary>The full preset.</summary>
     public static readonly Preset Full = new("full", 200, 100, 4096);
 
     /// <summary>One cell of the sweep: coupling t and sample size n for both models.</summary>

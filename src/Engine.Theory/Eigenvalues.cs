@@ -10,6 +10,7 @@ namespace Engine.Theory;
 /// </summary>
 public static class Eigenvalues
 {
+    /// <summary>The eigenvalues of an n x n matrix, largest modulus first.</summary>
     public static Complex[] Of(double[] matrix, int n)
     {
         var a = new double[n + 1, n + 1];
@@ -32,6 +33,7 @@ public static class Eigenvalues
         return result;
     }
 
+    /// <summary>The largest modulus.</summary>
     public static double SpectralRadius(Complex[] eigenvalues)
     {
         double radius = 0;

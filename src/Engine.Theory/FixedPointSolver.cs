@@ -14,14 +14,17 @@ public sealed record FixedPoint(bool Converged, int Iterations, double Residual,
 /// </summary>
 public static class FixedPointSolver
 {
+    /// <summary>The residual at which Newton's method stops.</summary>
     public const double Tolerance = 1e-12;
     private const int PlainIterations = 400;
     private const int NewtonIterations = 60;
     private const double Runaway = 1e10;
     private const double NewtonFrom = 1e-3;
 
+    /// <summary>The fixed point, from the initial models.</summary>
     public static FixedPoint Solve(PopulationMap map) => Solve(map, map.InitialState());
 
+    /// <summary>The fixed point, from a given state.</summary>
     public static FixedPoint Solve(PopulationMap map, double[] start)
     {
         var state = (double[])start.Clone();
@@ -147,12 +150,14 @@ public static class FixedPointSolver
         return jacobian;
     }
 
+    /// <summary>The spectral radius and eigenvalues of the Jacobian at a state.</summary>
     public static (double Radius, Complex[] Values) Stability(PopulationMap map, double[] state)
     {
         var values = Eigenvalues.Of(Jacobian(map, state), state.Length);
         return (Eigenvalues.SpectralRadius(values), values);
     }
 
+    /// <summary>next = F(state) in doubles (NaN where the map is undefined).</summary>
     public static void Apply(PopulationMap map, double[] state, double[] next)
     {
         var input = new Real[state.Length];

@@ -7,6 +7,7 @@ namespace Engine.Theory;
 /// </summary>
 public static class GaussHermite
 {
+    /// <summary>The n-point rule for the standard normal: nodes and weights.</summary>
     public static (double[] Nodes, double[] Weights) Rule(int n)
     {
         var x = new double[n];

@@ -20,6 +20,7 @@ public readonly record struct WeightShift<T>(int Model, int To, int From, T Amou
 /// </summary>
 public sealed class PopulationMap
 {
+    /// <summary>The map of a spec; unsupported cases throw <see cref="TheoryUnsupportedException"/>.</summary>
     public PopulationMap(SimulationSpec spec)
     {
         Spec = spec;
@@ -37,12 +38,16 @@ public sealed class PopulationMap
         }
     }
 
+    /// <summary>The spec.</summary>
     public SimulationSpec Spec { get; }
+    /// <summary>d.</summary>
     public int D { get; }
     /// <summary>State entries per model.</summary>
     public int Stride { get; }
+    /// <summary>State entries: M x Stride.</summary>
     public int StateSize => Stride * Spec.ModelCount;
 
+    /// <summary>The initial models as a state.</summary>
     public double[] InitialState()
     {
         var state = new double[StateSize];
@@ -53,6 +58,7 @@ public sealed class PopulationMap
         return state;
     }
 
+    /// <summary>A model's (mean, cov) into its state block (mean, then the covariance's upper triangle).</summary>
     public void Pack<T>(ReadOnlySpan<T> mean, ReadOnlySpan<T> cov, Span<T> block)
     {
         int d = D, k = d;
@@ -66,6 +72,7 @@ public sealed class PopulationMap
         }
     }
 
+    /// <summary>A state block back into (mean, full covariance).</summary>
     public void Unpack<T>(ReadOnlySpan<T> block, Span<T> mean, Span<T> cov)
     {
         int d = D, k = d;
@@ -274,6 +281,7 @@ public sealed class TheoryUnsupportedException(string message) : Exception(messa
 /// <summary>Mean and covariance of the curated law C_i(p) (docs/model.md sections 2 and 5).</summary>
 public static class CuratedMoments
 {
+    /// <summary>Mean and covariance of the curated law of N(mean, cov).</summary>
     public static (T[] Mean, T[] Cov) Of<T>(ModelSpec model, T[] mean, T[] cov) where T : struct, IScalar<T>
     {
         int d = mean.Length;

@@ -23,6 +23,7 @@ namespace Engine.Theory;
 /// </summary>
 public static class QuadratureCuration
 {
+    /// <summary>The largest dimension of the quadrature.</summary>
     public const int MaxDimension = 3;
     /// <summary>The validated beta x lambda_max(Sigma) for d = 1, 2, 3.</summary>
     public static readonly double[] MaxSharpness = [4.0, 3.0, 2.0];
@@ -71,6 +72,7 @@ public static class QuadratureCuration
         }
     }
 
+    /// <summary>The curated moments by quadrature, with derivatives where T carries them.</summary>
     public static (T[] Mean, T[] Cov) Of<T>(ModelSpec model, T[] mean, T[] cov) where T : struct, IScalar<T> =>
         Of(model, mean, cov, 0);
 

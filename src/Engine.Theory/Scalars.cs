@@ -14,7 +14,9 @@ namespace Engine.Theory;
 /// </summary>
 public interface IScalar<T> : ILaneArithmetic<T> where T : struct, IScalar<T>
 {
+    /// <summary>A constant.</summary>
     static abstract T From(double value);
+    /// <summary>Negation.</summary>
     static abstract T operator -(T a);
     /// <summary>The standard normal CDF.</summary>
     static abstract T NormalCdf(T a);
@@ -22,6 +24,7 @@ public interface IScalar<T> : ILaneArithmetic<T> where T : struct, IScalar<T>
     static abstract bool CarriesDerivative { get; }
     /// <summary>A number with this value and derivative (a <see cref="Real"/> keeps the value only).</summary>
     static abstract T Make(double value, double derivative);
+    /// <summary>The value.</summary>
     double Value { get; }
     /// <summary>The derivative along the direction (0 for <see cref="Real"/>).</summary>
     double Derivative { get; }
@@ -33,31 +36,56 @@ public interface IScalar<T> : ILaneArithmetic<T> where T : struct, IScalar<T>
 /// </summary>
 public readonly record struct Real(double Value) : IScalar<Real>
 {
+    /// <inheritdoc />
     public static Real Broadcast(double value) => new(value);
+    /// <inheritdoc />
     public static (Real Sin, Real Cos) SinCosTwoPi(Real u) => (new(Math.Sin(Lane.TwoPi * u.Value)), new(Math.Cos(Lane.TwoPi * u.Value)));
+    /// <inheritdoc />
     public static Real Max(Real a, Real b) => new(Math.Max(a.Value, b.Value));
+    /// <inheritdoc />
     public static Real Abs(Real a) => new(Math.Abs(a.Value));
+    /// <inheritdoc />
     public static Real LessThan(Real a, Real b) => new(a.Value < b.Value ? 1 : 0);
+    /// <inheritdoc />
     public static Real GreaterThan(Real a, Real b) => new(a.Value > b.Value ? 1 : 0);
+    /// <inheritdoc />
     public static Real IsFinite(Real a) => new(double.IsFinite(a.Value) ? 1 : 0);
+    /// <inheritdoc />
     public static Real And(Real a, Real b) => new(a.Value != 0 && b.Value != 0 ? 1 : 0);
+    /// <inheritdoc />
     public static Real AndNot(Real a, Real notB) => new(a.Value != 0 && notB.Value == 0 ? 1 : 0);
+    /// <inheritdoc />
     public static Real Select(Real mask, Real whenTrue, Real whenFalse) => mask.Value != 0 ? whenTrue : whenFalse;
+    /// <inheritdoc />
     public static bool Any(Real mask) => mask.Value != 0;
+    /// <inheritdoc />
     public static Real AllTrue => new(1);
 
+    /// <inheritdoc />
     public static Real From(double value) => new(value);
+    /// <inheritdoc />
     public static Real operator +(Real a, Real b) => new(a.Value + b.Value);
+    /// <inheritdoc />
     public static Real operator -(Real a, Real b) => new(a.Value - b.Value);
+    /// <inheritdoc />
     public static Real operator *(Real a, Real b) => new(a.Value * b.Value);
+    /// <inheritdoc />
     public static Real operator /(Real a, Real b) => new(a.Value / b.Value);
+    /// <inheritdoc />
     public static Real operator -(Real a) => new(-a.Value);
+    /// <inheritdoc />
     public static Real Sqrt(Real a) => new(Math.Sqrt(a.Value));
+    /// <inheritdoc />
     public static Real Exp(Real a) => new(Math.Exp(a.Value));
+    /// <inheritdoc />
     public static Real Log(Real a) => new(Math.Log(a.Value));
+    /// <inheritdoc />
     public static Real NormalCdf(Real a) => new(Normal.Cdf(a.Value));
+    /// <inheritdoc />
     public static bool CarriesDerivative => false;
+    /// <inheritdoc />
     public static Real Make(double value, double derivative) => new(value);
+    /// <summary>0: a real number carries no derivative.</summary>
     public double Derivative => 0;
 }
 
@@ -67,36 +95,56 @@ public readonly record struct Real(double Value) : IScalar<Real>
 /// </summary>
 public readonly record struct Dual(double Value, double Derivative) : IScalar<Dual>
 {
+    /// <inheritdoc />
     public static Dual Broadcast(double value) => new(value, 0);
+    /// <inheritdoc />
     public static (Dual Sin, Dual Cos) SinCosTwoPi(Dual u)
     {
         var (sin, cos) = Math.SinCos(Lane.TwoPi * u.Value);
         return (new(sin, Lane.TwoPi * cos * u.Derivative), new(cos, -Lane.TwoPi * sin * u.Derivative));
     }
+    /// <inheritdoc />
     public static Dual Max(Dual a, Dual b) => a.Value >= b.Value ? a : b;
+    /// <inheritdoc />
     public static Dual Abs(Dual a) => a.Value < 0 ? new(-a.Value, -a.Derivative) : a;
+    /// <inheritdoc />
     public static Dual LessThan(Dual a, Dual b) => new(a.Value < b.Value ? 1 : 0, 0);
+    /// <inheritdoc />
     public static Dual GreaterThan(Dual a, Dual b) => new(a.Value > b.Value ? 1 : 0, 0);
+    /// <inheritdoc />
     public static Dual IsFinite(Dual a) => new(double.IsFinite(a.Value) && double.IsFinite(a.Derivative) ? 1 : 0, 0);
+    /// <inheritdoc />
     public static Dual And(Dual a, Dual b) => new(a.Value != 0 && b.Value != 0 ? 1 : 0, 0);
+    /// <inheritdoc />
     public static Dual AndNot(Dual a, Dual notB) => new(a.Value != 0 && notB.Value == 0 ? 1 : 0, 0);
+    /// <inheritdoc />
     public static Dual Select(Dual mask, Dual whenTrue, Dual whenFalse) => mask.Value != 0 ? whenTrue : whenFalse;
+    /// <inheritdoc />
     public static bool Any(Dual mask) => mask.Value != 0;
+    /// <inheritdoc />
     public static Dual AllTrue => new(1, 0);
 
+    /// <inheritdoc />
     public static Dual From(double value) => new(value, 0);
+    /// <inheritdoc />
     public static Dual operator +(Dual a, Dual b) => new(a.Value + b.Value, a.Derivative + b.Derivative);
+    /// <inheritdoc />
     public static Dual operator -(Dual a, Dual b) => new(a.Value - b.Value, a.Derivative - b.Derivative);
+    /// <inheritdoc />
     public static Dual operator *(Dual a, Dual b) => new(a.Value * b.Value, a.Derivative * b.Value + a.Value * b.Derivative);
+    /// <inheritdoc />
     public static Dual operator /(Dual a, Dual b) => new(a.Value / b.Value, (a.Derivative * b.Value - a.Value * b.Derivative) / (b.Value * b.Value));
+    /// <inheritdoc />
     public static Dual operator -(Dual a) => new(-a.Value, -a.Derivative);
 
+    /// <inheritdoc />
     public static Dual Sqrt(Dual a)
     {
         double root = Math.Sqrt(a.Value);
         return new(root, root > 0 ? a.Derivative / (2 * root) : 0);
     }
 
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Dual Exp(Dual a)
     {
@@ -104,9 +152,13 @@ public readonly record struct Dual(double Value, double Derivative) : IScalar<Du
         return new(e, e * a.Derivative);
     }
 
+    /// <inheritdoc />
     public static Dual Log(Dual a) => new(Math.Log(a.Value), a.Derivative / a.Value);
+    /// <inheritdoc />
     public static Dual NormalCdf(Dual a) => new(Normal.Cdf(a.Value), Normal.Density(a.Value) * a.Derivative);
+    /// <inheritdoc />
     public static bool CarriesDerivative => true;
+    /// <inheritdoc />
     public static Dual Make(double value, double derivative) => new(value, derivative);
 }
 
@@ -115,8 +167,10 @@ public static class Normal
 {
     private const double InverseSqrt2Pi = 0.39894228040143267794;
 
+    /// <inheritdoc />
     public static double Density(double x) => InverseSqrt2Pi * Math.Exp(-0.5 * x * x);
 
+    /// <inheritdoc />
     public static double Cdf(double x) => 0.5 * Erfc(-x / Math.Sqrt(2));
 
     /// <summary>Complementary error function: Taylor series of erf near 0, Lentz continued fraction in the tails.</summary>

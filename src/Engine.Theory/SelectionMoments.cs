@@ -13,7 +13,7 @@ namespace Engine.Theory;
 /// 1e-17 at step 1/4; the truncation of the ranges costs below 1e-17 too. Below s = 1e-5 the
 /// quadrature would lose relative accuracy to cancellation (m_K is O(s) from O(1) terms), so
 /// the series m_K = s (1 - 1/K) + O(s^3), q_K = 1 + O(s^2) is used there. Differentiable in s
-/// through <typeparamref name="T"/>.
+/// through <c>T</c>.
 /// </para>
 /// </summary>
 public static class SelectionMoments
@@ -24,6 +24,7 @@ public static class SelectionMoments
     private const double GumbelLow = -4.5;        // p_G(-4.5) ~ 1e-37
     private const double GumbelHigh = 44.0;       // p_G(44) ~ 1e-19
 
+    /// <summary>(m_K(s), q_K(s)) of the softmax(s z) choice among K standard normals.</summary>
     public static (T Mean, T Square) Compute<T>(int k, T s) where T : struct, IScalar<T>
     {
         if (k == 1)

@@ -3,23 +3,38 @@ using Engine.Core.Specs;
 
 namespace Engine.Theory;
 
+/// <summary>One model at the fixed point.</summary>
+/// <param name="Name">The model's name.</param>
+/// <param name="Mean">Its fixed-point mean.</param>
+/// <param name="Cov">Its fixed-point covariance, row-major d x d.</param>
+/// <param name="Alignment">J_i(p_i*).</param>
 public sealed record ModelFixedPoint(string Name, double[] Mean, double[] Cov, double Alignment);
 
 /// <summary>dJ_on(p_on*)/dw_curated^cur; <c>Isolated</c> (others frozen) only where on == curated.</summary>
 public sealed record InfluenceEntry(int Curated, int On, double Total, double? Isolated);
 
+/// <summary>The population theory of a spec.</summary>
 public sealed record TheoryResult
 {
+    /// <summary>The spec.</summary>
     public required SimulationSpec Spec { get; init; }
+    /// <summary>The fixed-point search.</summary>
     public required FixedPoint FixedPoint { get; init; }
+    /// <summary>Of the Jacobian at the fixed point (NaN without one).</summary>
     public double SpectralRadius { get; init; } = double.NaN;
+    /// <summary>Of that Jacobian, largest modulus first.</summary>
     public Complex[] Eigenvalues { get; init; } = [];
+    /// <summary>Each model at the fixed point.</summary>
     public ModelFixedPoint[] Models { get; init; } = [];
+    /// <summary>Every (curated, on) influence.</summary>
     public InfluenceEntry[] Influence { get; init; } = [];
 
+    /// <summary>Whether a fixed point was found.</summary>
     public bool Converged => FixedPoint.Converged;
+    /// <summary>Whether it is locally stable.</summary>
     public bool Stable => Converged && SpectralRadius < 1;
 
+    /// <summary>dJ_on / dw_curated^cur.</summary>
     public double InfluenceOf(int curated, int on) => Influence.First(e => e.Curated == curated && e.On == on).Total;
 }
 
@@ -30,6 +45,7 @@ public sealed record TheoryResult
 /// </summary>
 public static class TheoryAnalysis
 {
+    /// <summary>Fixed point, stability and influence matrix of the spec.</summary>
     public static TheoryResult Run(SimulationSpec spec)
     {
         var map = new PopulationMap(spec);

@@ -7,6 +7,7 @@ namespace Engine.Theory;
 /// <summary>theory.json (docs/outputs.md); no NaN: a loop with no fixed point gets converged false and a message.</summary>
 public static class TheoryWriter
 {
+    /// <summary>theory.json of a result (docs/outputs.md).</summary>
     public static string ToJson(TheoryResult result)
     {
         var spec = result.Spec;

@@ -46,6 +46,7 @@ public static class SmallMatrix
         return zeroPivots;
     }
 
+    /// <summary>The trace of a d x d matrix.</summary>
     public static double Trace(ReadOnlySpan<double> a, int d)
     {
         double sum = 0;
@@ -56,6 +57,7 @@ public static class SmallMatrix
         return sum;
     }
 
+    /// <summary>Whether a d x d matrix is symmetric to 1e-12 relative.</summary>
     public static bool IsSymmetric(ReadOnlySpan<double> a, int d)
     {
         for (int i = 0; i < d; i++)

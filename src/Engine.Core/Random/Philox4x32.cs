@@ -9,10 +9,15 @@ namespace Engine.Core.Random;
 /// </summary>
 public static class Philox4x32
 {
+    /// <summary>Rounds per block (Philox4x32-10).</summary>
     public const int Rounds = 10;
+    /// <summary>The multiplier of counter word 0.</summary>
     public const uint Multiplier0 = 0xD2511F53;
+    /// <summary>The multiplier of counter word 2.</summary>
     public const uint Multiplier1 = 0xCD9E8D57;
+    /// <summary>The Weyl increment of key word 0 per round.</summary>
     public const uint Weyl0 = 0x9E3779B9;
+    /// <summary>The Weyl increment of key word 1 per round.</summary>
     public const uint Weyl1 = 0xBB67AE85;
 
     /// <summary>Ten rounds of Philox on the 128-bit counter under the 64-bit key.</summary>

@@ -12,6 +12,7 @@ public readonly struct PhiloxKey
 {
     private readonly RoundKeys _keys;
 
+    /// <summary>The key (key0, key1) with its round keys.</summary>
     public PhiloxKey(uint key0, uint key1)
     {
         Key0 = key0;
@@ -26,7 +27,9 @@ public readonly struct PhiloxKey
         }
     }
 
+    /// <summary>Key word 0 (the seed).</summary>
     public uint Key0 { get; }
+    /// <summary>Key word 1 (replicate &gt;&gt; 32).</summary>
     public uint Key1 { get; }
 
     /// <summary>Word 0 of the key used in round <paramref name="round"/> (0-based).</summary>

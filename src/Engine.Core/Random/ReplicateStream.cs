@@ -24,13 +24,16 @@ namespace Engine.Core.Random;
 /// </summary>
 public readonly struct ReplicateStream
 {
+    /// <summary>Models the counter layout can address (model &lt;&lt; 24 in one word).</summary>
     public const int MaxModels = 256;
+    /// <summary>Slots per model and round the counter layout can address.</summary>
     public const int MaxSamplesPerRound = (1 << 24) - 1;
 
     private readonly uint _key0;
     private readonly uint _key1;
     private readonly uint _replicateLow;
 
+    /// <summary>The stream of one replicate under a seed.</summary>
     public ReplicateStream(uint seed, long replicate)
     {
         _key0 = seed;

@@ -9,12 +9,15 @@ public sealed record TrajectoryPoint(int Round, int Model, Estimate Alignment, d
 /// <summary>Everything a run estimates; the writers turn it into summary.json and trajectory.csv.</summary>
 public sealed record SimulationResult
 {
+    /// <summary>The spec that ran.</summary>
     public required SimulationSpec Spec { get; init; }
+    /// <summary>The backend as summary.json names it (cpu, cpu-single, reference, gpu, gpu-single).</summary>
     public required string Backend { get; init; }
     /// <summary>The device of a gpu run (e.g. "NVIDIA H200 (cuda 0)"); null for the cpu backends.</summary>
     public string? Device { get; init; }
     /// <summary>Replicates that stayed finite in every arm and entered every estimate.</summary>
     public required long Included { get; init; }
+    /// <summary>Replicates excluded because a parameter or measured reward became non-finite in some arm.</summary>
     public required long Diverged { get; init; }
     /// <summary>Stationary alignment A_i per model.</summary>
     public required Estimate[] Alignment { get; init; }

@@ -11,6 +11,7 @@ namespace Engine.Core.Results;
 /// </summary>
 public static class SummaryWriter
 {
+    /// <summary>summary.json of a result (docs/outputs.md).</summary>
     public static string ToJson(SimulationResult result)
     {
         var spec = result.Spec;
@@ -88,12 +89,14 @@ public static class SummaryWriter
 /// <summary>JSON numbers that are never NaN or infinite: those become null.</summary>
 public static class JsonNumbers
 {
+    /// <summary>A named number, null where it is not finite.</summary>
     public static void Write(Utf8JsonWriter json, string name, double value)
     {
         json.WritePropertyName(name);
         WriteValue(json, value);
     }
 
+    /// <summary>A number, null where it is not finite.</summary>
     public static void WriteValue(Utf8JsonWriter json, double value)
     {
         if (double.IsFinite(value))

@@ -6,6 +6,7 @@ namespace Engine.Core.Results;
 /// <summary>trajectory.csv: round,model,alignment_mean,alignment_se,trace_cov_mean,mean_0..mean_{d-1}.</summary>
 public static class TrajectoryWriter
 {
+    /// <summary>trajectory.csv of a result (docs/outputs.md).</summary>
     public static string ToCsv(SimulationResult result)
     {
         var spec = result.Spec;
@@ -32,6 +33,7 @@ public static class TrajectoryWriter
     }
 }
 
+/// <summary>Numbers as CSV fields.</summary>
 public static class Csv
 {
     /// <summary>Round-trip format; an undefined number is an empty field, never NaN.</summary>

@@ -1,12 +1,44 @@
 namespace Engine.Core.Specs;
 
-public enum CovarianceStructure { Full, Diag, Iso, Fixed }
+/// <summary>The structure a refit projects its covariance onto.</summary>
+public enum CovarianceStructure
+{
+    /// <summary>The full maximum-likelihood covariance.</summary>
+    Full,
+    /// <summary>Its diagonal.</summary>
+    Diag,
+    /// <summary>tr/d times the identity.</summary>
+    Iso,
+    /// <summary>The initial covariance: the mean alone is refit.</summary>
+    Fixed,
+}
 
-public enum RewardKind { Linear, Quadratic }
+/// <summary>The reward (human preference) of a model.</summary>
+public enum RewardKind
+{
+    /// <summary>r(x) = beta a.x.</summary>
+    Linear,
+    /// <summary>r(x) = -beta/2 |x - c|^2.</summary>
+    Quadratic,
+}
 
-public enum Schedule { Simultaneous, Sequential }
+/// <summary>The order of the models' refits within a round.</summary>
+public enum Schedule
+{
+    /// <summary>Every model samples from the round's parameters.</summary>
+    Simultaneous,
+    /// <summary>Models refit in index order, each sampling from the newest parameters of those already refit.</summary>
+    Sequential,
+}
 
-public enum MixtureMode { Multinomial, Fixed }
+/// <summary>How a training set's samples are shared among the sources.</summary>
+public enum MixtureMode
+{
+    /// <summary>Each sample picks its source with probabilities w.</summary>
+    Multinomial,
+    /// <summary>Exact counts by largest-remainder rounding of w_s n.</summary>
+    Fixed,
+}
 
 /// <summary>
 /// The mixture weights of one model's training data, indexed by source:
@@ -15,13 +47,19 @@ public enum MixtureMode { Multinomial, Fixed }
 /// </summary>
 public static class WeightIndex
 {
+    /// <summary>The real data.</summary>
     public const int Real = 0;
+    /// <summary>The model's curated outputs.</summary>
     public const int Curated = 1;
+    /// <summary>The model's own raw outputs.</summary>
     public const int Self = 2;
+    /// <summary>The first cross source: model 0's outputs.</summary>
     public const int FirstCross = 3;
 
+    /// <summary>The source of model <paramref name="model"/>'s outputs.</summary>
     public static int Cross(int model) => FirstCross + model;
 
+    /// <summary>Sources of a spec with <paramref name="models"/> models.</summary>
     public static int Count(int models) => FirstCross + models;
 }
 
@@ -31,24 +69,34 @@ public sealed record ModelSpec
     /// <summary>K = infinity (the exact tilted Gaussian) is stored as this value.</summary>
     public const int InfiniteK = 0;
 
+    /// <summary>The model's name.</summary>
     public required string Name { get; init; }
+    /// <summary>Training samples per refit.</summary>
     public required int N { get; init; }
+    /// <summary>The structure the refit projects onto.</summary>
     public required CovarianceStructure Covariance { get; init; }
+    /// <summary>Mean of the real data.</summary>
     public required double[] RealMean { get; init; }
     /// <summary>Row-major d x d.</summary>
     public required double[] RealCov { get; init; }
+    /// <summary>The initial model's mean.</summary>
     public required double[] InitMean { get; init; }
+    /// <summary>The initial model's covariance, row-major d x d.</summary>
     public required double[] InitCov { get; init; }
+    /// <summary>Linear or quadratic.</summary>
     public required RewardKind Reward { get; init; }
     /// <summary>The reward centre c (quadratic) or direction a (linear).</summary>
     public required double[] RewardVector { get; init; }
+    /// <summary>The reward's sharpness.</summary>
     public required double Beta { get; init; }
     /// <summary>Candidates per curated sample; <see cref="InfiniteK"/> for the population limit.</summary>
     public required int K { get; init; }
+    /// <summary>ridge x I added after each refit.</summary>
     public required double Ridge { get; init; }
     /// <summary>Mixture weights, see <see cref="WeightIndex"/>.</summary>
     public required double[] Weights { get; init; }
 
+    /// <summary>Whether curation is the exact tilt (K = inf).</summary>
     public bool IsInfiniteK => K == InfiniteK;
 
     /// <summary>A copy with weight <paramref name="index"/> moved by <paramref name="delta"/>, taken from <paramref name="absorb"/>.</summary>
@@ -67,18 +115,29 @@ public sealed record InfluenceSpec(int Model, int AbsorbIndex, string AbsorbName
 /// <summary>A validated spec: everything a backend needs to run the loop.</summary>
 public sealed record SimulationSpec
 {
+    /// <summary>d.</summary>
     public required int Dimension { get; init; }
+    /// <summary>T, refits per replicate.</summary>
     public required int Rounds { get; init; }
+    /// <summary>B: rounds 1..B are left out of the stationary average.</summary>
     public required int BurnIn { get; init; }
+    /// <summary>Independent replicates.</summary>
     public required long Replicates { get; init; }
+    /// <summary>The random streams' seed.</summary>
     public required uint Seed { get; init; }
+    /// <summary>Simultaneous or sequential refits.</summary>
     public Schedule Schedule { get; init; } = Schedule.Simultaneous;
+    /// <summary>Multinomial or fixed source counts.</summary>
     public MixtureMode Mixture { get; init; } = MixtureMode.Multinomial;
+    /// <summary>The models, in index order.</summary>
     public required ModelSpec[] Models { get; init; }
+    /// <summary>The influence estimate asked for, if any.</summary>
     public InfluenceSpec? Influence { get; init; }
 
+    /// <summary>M.</summary>
     public int ModelCount => Models.Length;
 
+    /// <summary>The index of the model of that name, or -1.</summary>
     public int IndexOf(string name)
     {
         for (int i = 0; i < Models.Length; i++)

@@ -6,12 +6,15 @@ namespace Engine.Core.Specs;
 /// </summary>
 public sealed class SpecException(string message) : Exception(message)
 {
+    /// <summary>A key whose value is not allowed: the key, the value and what is allowed.</summary>
     public static SpecException Invalid(string key, object? value, string allowed) =>
         new($"{key} = {Format(value)}: {allowed}");
 
+    /// <summary>A required key that is absent.</summary>
     public static SpecException Missing(string key, string allowed) =>
         new($"{key} is missing: it is required ({allowed})");
 
+    /// <summary>A value as the error line shows it.</summary>
     public static string Format(object? value) => value switch
     {
         null => "(nothing)",

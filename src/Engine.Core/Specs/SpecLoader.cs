@@ -9,9 +9,11 @@ namespace Engine.Core.Specs;
 /// <summary>Parses and validates a spec file (docs/spec.md). Every rule failure is a <see cref="SpecException"/>.</summary>
 public static class SpecLoader
 {
+    /// <summary>How far a model's weights may sum from 1.</summary>
     public const double WeightSumTolerance = 1e-9;
     /// <summary>A spec file larger than this is refused before it is read: the largest real spec (256 models in dimension 64) is far smaller, and parsing tens of megabytes takes minutes and gigabytes.</summary>
     public const long MaxFileBytes = 16L << 20;
+    /// <summary>The largest dimension.</summary>
     public const int MaxDimension = 64;
     /// <summary>k x dimension per model: the curated candidates of a sample are held per worker thread (use k = "inf" for the exact large-k limit).</summary>
     public const long MaxCandidateValues = 1 << 18;
@@ -37,6 +39,7 @@ public static class SpecLoader
         .. InfluenceKeys.Select(key => "influence." + key),
     ];
 
+    /// <summary>Loads and validates a spec file; every rule failure is a <see cref="SpecException"/>.</summary>
     public static SimulationSpec LoadFile(string path)
     {
         if (!File.Exists(path))
@@ -51,6 +54,7 @@ public static class SpecLoader
         return Parse(File.ReadAllText(path), path);
     }
 
+    /// <summary>Parses and validates spec text; <paramref name="sourceName"/> names it in syntax errors.</summary>
     public static SimulationSpec Parse(string text, string sourceName = "spec.toml")
     {
         RejectOversizedDimension(text);
@@ -72,6 +76,7 @@ public static class SpecLoader
         return FromTable(root);
     }
 
+    /// <summary>Validates a parsed TOML document.</summary>
     public static SimulationSpec FromTable(TomlTable root)
     {
         var top = new TomlTableReader(root, "", TopLevelKeys);

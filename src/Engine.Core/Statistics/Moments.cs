@@ -7,10 +7,14 @@ namespace Engine.Core.Statistics;
 /// </summary>
 public struct Moments
 {
+    /// <summary>Values added.</summary>
     public double Count;
+    /// <summary>Their mean.</summary>
     public double Mean;
+    /// <summary>Their sum of squared deviations from the mean.</summary>
     public double SquaredDeviations;
 
+    /// <summary>Adds one value (Welford's update).</summary>
     public void Add(double value)
     {
         Count += 1;
@@ -19,6 +23,7 @@ public struct Moments
         SquaredDeviations += delta * (value - Mean);
     }
 
+    /// <summary>Adds another set's moments (Chan's pairwise merge).</summary>
     public void Merge(in Moments other)
     {
         if (other.Count == 0)
@@ -62,5 +67,6 @@ public struct Moments
 /// <summary>A mean over replicates with its standard error and 95% confidence interval.</summary>
 public readonly record struct Estimate(double Mean, double StandardError, double Lower95, double Upper95, long Count)
 {
+    /// <summary>Whether the 95% interval contains the value.</summary>
     public bool Covers(double value) => Lower95 <= value && value <= Upper95;
 }

@@ -61,6 +61,7 @@ public static class SpecialFunctions
         1.5056327351493116e-7,
     ];
 
+    /// <summary>ln Gamma(x) for x &gt; 0 (Lanczos).</summary>
     public static double LogGamma(double x)
     {
         if (x < 0.5)
@@ -77,6 +78,7 @@ public static class SpecialFunctions
         return 0.5 * Math.Log(2 * Math.PI) + (x + 0.5) * Math.Log(t) - t + Math.Log(sum);
     }
 
+    /// <summary>I_x(a, b) (continued fraction).</summary>
     public static double RegularizedIncompleteBeta(double a, double b, double x)
     {
         if (x <= 0)

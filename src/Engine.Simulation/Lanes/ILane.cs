@@ -3,7 +3,7 @@ using Engine.Core.Random;
 namespace Engine.Simulation.Lanes;
 
 /// <summary>
-/// The arithmetic the model is written against, once (<see cref="ModelStep"/>): what a lane of
+/// The arithmetic the model is written against, once (<see cref="Step.ModelStep"/>): what a lane of
 /// replicates can compute, with no memory access. The CPU lanes (<see cref="ILane{T}"/>) and the
 /// GPU kernels' one-replicate-per-thread lanes (kernels/Engine.Kernels) implement it with static
 /// abstract members, so the JIT and ILGPU specialise the step per lane type: no virtual or
@@ -18,27 +18,44 @@ namespace Engine.Simulation.Lanes;
 /// </summary>
 public interface ILaneArithmetic<T> where T : struct, ILaneArithmetic<T>
 {
+    /// <summary>The number in every lane.</summary>
     static abstract T Broadcast(double value);
+    /// <summary>Lane-wise sum.</summary>
     static abstract T operator +(T a, T b);
+    /// <summary>Lane-wise difference.</summary>
     static abstract T operator -(T a, T b);
+    /// <summary>Lane-wise product.</summary>
     static abstract T operator *(T a, T b);
+    /// <summary>Lane-wise quotient.</summary>
     static abstract T operator /(T a, T b);
+    /// <summary>Lane-wise square root.</summary>
     static abstract T Sqrt(T a);
+    /// <summary>Lane-wise exponential.</summary>
     static abstract T Exp(T a);
+    /// <summary>Lane-wise natural logarithm.</summary>
     static abstract T Log(T a);
     /// <summary>(sin 2 pi u, cos 2 pi u).</summary>
     static abstract (T Sin, T Cos) SinCosTwoPi(T u);
+    /// <summary>Lane-wise maximum.</summary>
     static abstract T Max(T a, T b);
+    /// <summary>Lane-wise absolute value.</summary>
     static abstract T Abs(T a);
 
+    /// <summary>Mask of the lanes where a &lt; b.</summary>
     static abstract T LessThan(T a, T b);
+    /// <summary>Mask of the lanes where a &gt; b.</summary>
     static abstract T GreaterThan(T a, T b);
     /// <summary>Mask of the lanes holding a finite number.</summary>
     static abstract T IsFinite(T a);
+    /// <summary>Masks' conjunction.</summary>
     static abstract T And(T a, T b);
+    /// <summary>a and not b, of masks.</summary>
     static abstract T AndNot(T a, T notB);
+    /// <summary>whenTrue where the mask is true, else whenFalse.</summary>
     static abstract T Select(T mask, T whenTrue, T whenFalse);
+    /// <summary>Whether any lane of the mask is true.</summary>
     static abstract bool Any(T mask);
+    /// <summary>The mask true in every lane.</summary>
     static abstract T AllTrue { get; }
 }
 
@@ -53,9 +70,12 @@ public interface ILane<T> : ILaneArithmetic<T> where T : struct, ILane<T>
 {
     /// <summary>Replicates per lane value.</summary>
     static abstract int Width { get; }
+    /// <summary>The width's name.</summary>
     static abstract string Name { get; }
+    /// <summary>Whether the processor runs the lane's registers natively.</summary>
     static abstract bool IsHardwareAccelerated { get; }
 
+    /// <summary>Lane-wise round to nearest, ties to even.</summary>
     static abstract T Round(T a);
     /// <summary>x = mantissa x 2^exponent with the mantissa in [1, 2), for positive normal x.</summary>
     static abstract (T Mantissa, T Exponent) SplitExponent(T x);
@@ -64,14 +84,18 @@ public interface ILane<T> : ILaneArithmetic<T> where T : struct, ILane<T>
     /// <summary>a x b + c, fused where the processor can (used only inside <see cref="LaneMath"/>'s polynomials).</summary>
     static abstract T MultiplyAdd(T a, T b, T c);
 
+    /// <summary>Mask of the lanes where a = b.</summary>
     static abstract T Equal(T a, T b);
+    /// <summary>Masks' disjunction.</summary>
     static abstract T Or(T a, T b);
 
+    /// <summary>Lane <paramref name="lane"/> as a double.</summary>
     static abstract double Element(T value, int lane);
     /// <summary>Bit i set where lane i of the mask is true.</summary>
     static abstract int MaskBits(T mask);
     /// <summary>Lane <paramref name="lane"/> of values[index], read through memory (no register shuffles).</summary>
     static abstract double Read(ReadOnlySpan<T> values, int index, int lane);
+    /// <summary>Writes lane <paramref name="lane"/> of values[index] through memory.</summary>
     static abstract void Write(Span<T> values, int index, int lane, double value);
     /// <summary>
     /// Lane j from element <c>index x Width + offsets[j]</c> of the values seen as one flat array of
@@ -94,6 +118,7 @@ public interface ILane<T> : ILaneArithmetic<T> where T : struct, ILane<T>
 /// <summary>Helpers written once over <see cref="ILane{T}"/>.</summary>
 public static class Lane
 {
+    /// <summary>2 pi.</summary>
     public const double TwoPi = 2.0 * Math.PI;
 
     /// <summary>Exact Box-Muller: sqrt(-2 ln(1 - u1)) (cos 2 pi u2, sin 2 pi u2).</summary>

@@ -10,6 +10,7 @@ namespace Engine.Simulation.Lanes;
 /// <summary>2 replicates in a Vector128&lt;double&gt;.</summary>
 public readonly struct Vector128Lane(Vector128<double> value) : ILane<Vector128Lane>
 {
+    /// <summary>The lanes' numbers.</summary>
     public readonly Vector128<double> Value = value;
 
     internal static readonly Vector128<ulong> LaneIndex = Vector128.Create(0UL, 1UL);
@@ -17,25 +18,43 @@ public readonly struct Vector128Lane(Vector128<double> value) : ILane<Vector128L
     private static readonly Vector128<ulong> ExponentBits = Vector128.Create(0x4330_0000_0000_0000UL);
     private static readonly Vector128<double> TwoTo52 = Vector128.Create(4503599627370496.0);
 
+    /// <inheritdoc />
     public static int Width => 2;
+    /// <inheritdoc />
     public static string Name => "vector128";
+    /// <inheritdoc />
     public static bool IsHardwareAccelerated => Vector128.IsHardwareAccelerated;
+    /// <inheritdoc />
     public static Vector128Lane AllTrue => new(Vector128<double>.AllBitsSet);
 
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane Broadcast(double value) => new(Vector128.Create(value));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane operator +(Vector128Lane a, Vector128Lane b) => new(a.Value + b.Value);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane operator -(Vector128Lane a, Vector128Lane b) => new(a.Value - b.Value);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane operator *(Vector128Lane a, Vector128Lane b) => new(a.Value * b.Value);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane operator /(Vector128Lane a, Vector128Lane b) => new(a.Value / b.Value);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane Sqrt(Vector128Lane a) => new(Vector128.Sqrt(a.Value));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane Exp(Vector128Lane a) => LaneMath.Exp(a);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane Log(Vector128Lane a) => LaneMath.Log(a);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static (Vector128Lane Sin, Vector128Lane Cos) SinCosTwoPi(Vector128Lane u) => LaneMath.SinCosTwoPi(u);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane Round(Vector128Lane a) => new(Vector128.Round(a.Value));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane MultiplyAdd(Vector128Lane a, Vector128Lane b, Vector128Lane c) => new(Vector128.FusedMultiplyAdd(a.Value, b.Value, c.Value));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane Equal(Vector128Lane a, Vector128Lane b) => new(Vector128.Equals(a.Value, b.Value));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane Or(Vector128Lane a, Vector128Lane b) => new(a.Value | b.Value);
 
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (Vector128Lane Mantissa, Vector128Lane Exponent) SplitExponent(Vector128Lane x)
     {
@@ -45,6 +64,7 @@ public readonly struct Vector128Lane(Vector128<double> value) : ILane<Vector128L
         return (new(mantissa), new(biased - Vector128.Create(1023.0)));
     }
 
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128Lane ScaleByPowerOfTwo(Vector128Lane x, Vector128Lane k)
     {
@@ -53,21 +73,35 @@ public readonly struct Vector128Lane(Vector128<double> value) : ILane<Vector128L
         return new(x.Value * Vector128.ShiftLeft(biased, 52).AsDouble());
     }
 
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane Max(Vector128Lane a, Vector128Lane b) => new(Vector128.Max(a.Value, b.Value));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane Abs(Vector128Lane a) => new(Vector128.Abs(a.Value));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane LessThan(Vector128Lane a, Vector128Lane b) => new(Vector128.LessThan(a.Value, b.Value));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane GreaterThan(Vector128Lane a, Vector128Lane b) => new(Vector128.GreaterThan(a.Value, b.Value));
     // x - x is 0 exactly for finite x and NaN for infinities and NaN.
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane IsFinite(Vector128Lane a) => new(Vector128.Equals(a.Value - a.Value, Vector128<double>.Zero));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane And(Vector128Lane a, Vector128Lane b) => new(a.Value & b.Value);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane AndNot(Vector128Lane a, Vector128Lane notB) => new(Vector128.AndNot(a.Value, notB.Value));
     // Masks are all ones or all zeros per lane, so a blend on the sign bit is the same select in one instruction instead of three.
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane Select(Vector128Lane mask, Vector128Lane whenTrue, Vector128Lane whenFalse) => new(Sse41.IsSupported ? Sse41.BlendVariable(whenFalse.Value, whenTrue.Value, mask.Value) : Vector128.ConditionalSelect(mask.Value, whenTrue.Value, whenFalse.Value));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool Any(Vector128Lane mask) => Vector128.ExtractMostSignificantBits(mask.Value) != 0;
+    /// <inheritdoc />
     public static double Element(Vector128Lane value, int lane) => value.Value.GetElement(lane);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static int MaskBits(Vector128Lane mask) => (int)Vector128.ExtractMostSignificantBits(mask.Value);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Read(ReadOnlySpan<Vector128Lane> values, int index, int lane) => MemoryMarshal.Cast<Vector128Lane, double>(values)[index * 2 + lane];
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Write(Span<Vector128Lane> values, int index, int lane, double value) => MemoryMarshal.Cast<Vector128Lane, double>(values)[index * 2 + lane] = value;
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128Lane Gather(ReadOnlySpan<Vector128Lane> values, int index, ReadOnlySpan<int> offsets)
     {
@@ -76,6 +110,7 @@ public readonly struct Vector128Lane(Vector128<double> value) : ILane<Vector128L
         return new(Vector128.Create(flat[origin + offsets[0]], flat[origin + offsets[1]]));
     }
 
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane FromElements(ReadOnlySpan<double> values) => new(Vector128.Create(values[..2]));
 
     /// <summary>32 x 32 -> 64-bit products of the low halves of each 64-bit lane, whatever the high halves hold (vpmuludq where available).</summary>
@@ -96,10 +131,12 @@ public readonly struct Vector128Lane(Vector128<double> value) : ILane<Vector128L
         return Vector128.FusedMultiplyAdd(highPart, Vector128.Create(1.0 / 4294967296.0), lowPart * Vector128.Create(1.0 / (1UL << 53)));
     }
 
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (Vector128Lane U0, Vector128Lane U1) Uniforms(in PhiloxKey key, uint counter0, uint counter1, uint counter2, uint counter3) =>
         Philox(in key, Vector128.Create((ulong)counter0) + LaneIndex, Vector128.Create((ulong)counter1), Vector128.Create((ulong)counter2), Vector128.Create((ulong)counter3));
 
+    /// <inheritdoc />
     public static (Vector128Lane U0, Vector128Lane U1) UniformsPerLane(in PhiloxKey key, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3) =>
         Philox(in key, Widen(counter0), Vector128.Create((ulong)counter1), Widen(counter2), Vector128.Create((ulong)counter3));
 

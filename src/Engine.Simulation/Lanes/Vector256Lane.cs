@@ -10,6 +10,7 @@ namespace Engine.Simulation.Lanes;
 /// <summary>4 replicates in a Vector256&lt;double&gt;.</summary>
 public readonly struct Vector256Lane(Vector256<double> value) : ILane<Vector256Lane>
 {
+    /// <summary>The lanes' numbers.</summary>
     public readonly Vector256<double> Value = value;
 
     internal static readonly Vector256<ulong> LaneIndex = Vector256.Create(0UL, 1UL, 2UL, 3UL);
@@ -17,25 +18,43 @@ public readonly struct Vector256Lane(Vector256<double> value) : ILane<Vector256L
     private static readonly Vector256<ulong> ExponentBits = Vector256.Create(0x4330_0000_0000_0000UL);
     private static readonly Vector256<double> TwoTo52 = Vector256.Create(4503599627370496.0);
 
+    /// <inheritdoc />
     public static int Width => 4;
+    /// <inheritdoc />
     public static string Name => "vector256";
+    /// <inheritdoc />
     public static bool IsHardwareAccelerated => Vector256.IsHardwareAccelerated;
+    /// <inheritdoc />
     public static Vector256Lane AllTrue => new(Vector256<double>.AllBitsSet);
 
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Broadcast(double value) => new(Vector256.Create(value));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane operator +(Vector256Lane a, Vector256Lane b) => new(a.Value + b.Value);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane operator -(Vector256Lane a, Vector256Lane b) => new(a.Value - b.Value);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane operator *(Vector256Lane a, Vector256Lane b) => new(a.Value * b.Value);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane operator /(Vector256Lane a, Vector256Lane b) => new(a.Value / b.Value);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Sqrt(Vector256Lane a) => new(Vector256.Sqrt(a.Value));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Exp(Vector256Lane a) => LaneMath.Exp(a);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Log(Vector256Lane a) => LaneMath.Log(a);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static (Vector256Lane Sin, Vector256Lane Cos) SinCosTwoPi(Vector256Lane u) => LaneMath.SinCosTwoPi(u);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Round(Vector256Lane a) => new(Vector256.Round(a.Value));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane MultiplyAdd(Vector256Lane a, Vector256Lane b, Vector256Lane c) => new(Vector256.FusedMultiplyAdd(a.Value, b.Value, c.Value));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Equal(Vector256Lane a, Vector256Lane b) => new(Vector256.Equals(a.Value, b.Value));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Or(Vector256Lane a, Vector256Lane b) => new(a.Value | b.Value);
 
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (Vector256Lane Mantissa, Vector256Lane Exponent) SplitExponent(Vector256Lane x)
     {
@@ -45,6 +64,7 @@ public readonly struct Vector256Lane(Vector256<double> value) : ILane<Vector256L
         return (new(mantissa), new(biased - Vector256.Create(1023.0)));
     }
 
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256Lane ScaleByPowerOfTwo(Vector256Lane x, Vector256Lane k)
     {
@@ -53,21 +73,35 @@ public readonly struct Vector256Lane(Vector256<double> value) : ILane<Vector256L
         return new(x.Value * Vector256.ShiftLeft(biased, 52).AsDouble());
     }
 
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Max(Vector256Lane a, Vector256Lane b) => new(Vector256.Max(a.Value, b.Value));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Abs(Vector256Lane a) => new(Vector256.Abs(a.Value));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane LessThan(Vector256Lane a, Vector256Lane b) => new(Vector256.LessThan(a.Value, b.Value));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane GreaterThan(Vector256Lane a, Vector256Lane b) => new(Vector256.GreaterThan(a.Value, b.Value));
     // x - x is 0 exactly for finite x and NaN for infinities and NaN.
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane IsFinite(Vector256Lane a) => new(Vector256.Equals(a.Value - a.Value, Vector256<double>.Zero));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane And(Vector256Lane a, Vector256Lane b) => new(a.Value & b.Value);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane AndNot(Vector256Lane a, Vector256Lane notB) => new(Vector256.AndNot(a.Value, notB.Value));
     // Masks are all ones or all zeros per lane, so a blend on the sign bit is the same select in one instruction instead of three.
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Select(Vector256Lane mask, Vector256Lane whenTrue, Vector256Lane whenFalse) => new(Avx.IsSupported ? Avx.BlendVariable(whenFalse.Value, whenTrue.Value, mask.Value) : Vector256.ConditionalSelect(mask.Value, whenTrue.Value, whenFalse.Value));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool Any(Vector256Lane mask) => Vector256.ExtractMostSignificantBits(mask.Value) != 0;
+    /// <inheritdoc />
     public static double Element(Vector256Lane value, int lane) => value.Value.GetElement(lane);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static int MaskBits(Vector256Lane mask) => (int)Vector256.ExtractMostSignificantBits(mask.Value);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Read(ReadOnlySpan<Vector256Lane> values, int index, int lane) => MemoryMarshal.Cast<Vector256Lane, double>(values)[index * 4 + lane];
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Write(Span<Vector256Lane> values, int index, int lane, double value) => MemoryMarshal.Cast<Vector256Lane, double>(values)[index * 4 + lane] = value;
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256Lane Gather(ReadOnlySpan<Vector256Lane> values, int index, ReadOnlySpan<int> offsets)
     {
@@ -76,6 +110,7 @@ public readonly struct Vector256Lane(Vector256<double> value) : ILane<Vector256L
         return new(Vector256.Create(flat[origin + offsets[0]], flat[origin + offsets[1]], flat[origin + offsets[2]], flat[origin + offsets[3]]));
     }
 
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane FromElements(ReadOnlySpan<double> values) => new(Vector256.Create(values[..4]));
 
     /// <summary>32 x 32 -> 64-bit products of the low halves of each 64-bit lane, whatever the high halves hold (vpmuludq where available).</summary>
@@ -96,10 +131,12 @@ public readonly struct Vector256Lane(Vector256<double> value) : ILane<Vector256L
         return Vector256.FusedMultiplyAdd(highPart, Vector256.Create(1.0 / 4294967296.0), lowPart * Vector256.Create(1.0 / (1UL << 53)));
     }
 
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (Vector256Lane U0, Vector256Lane U1) Uniforms(in PhiloxKey key, uint counter0, uint counter1, uint counter2, uint counter3) =>
         Philox(in key, Vector256.Create((ulong)counter0) + LaneIndex, Vector256.Create((ulong)counter1), Vector256.Create((ulong)counter2), Vector256.Create((ulong)counter3));
 
+    /// <inheritdoc />
     public static (Vector256Lane U0, Vector256Lane U1) UniformsPerLane(in PhiloxKey key, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3) =>
         Philox(in key, Widen(counter0), Vector256.Create((ulong)counter1), Widen(counter2), Vector256.Create((ulong)counter3));
 

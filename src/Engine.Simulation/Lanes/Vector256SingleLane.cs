@@ -15,29 +15,48 @@ namespace Engine.Simulation.Lanes;
 /// </summary>
 public readonly struct Vector256SingleLane(Vector256<float> value) : ILane<Vector256SingleLane>
 {
+    /// <summary>The lanes' numbers.</summary>
     public readonly Vector256<float> Value = value;
 
     internal static readonly Vector256<uint> LaneIndex = Vector256.Create(0u, 1, 2, 3, 4, 5, 6, 7);
 
+    /// <inheritdoc />
     public static int Width => 8;
+    /// <inheritdoc />
     public static string Name => "single256";
+    /// <inheritdoc />
     public static bool IsHardwareAccelerated => Vector256.IsHardwareAccelerated;
+    /// <inheritdoc />
     public static Vector256SingleLane AllTrue => new(Vector256<float>.AllBitsSet);
 
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256SingleLane Broadcast(double value) => new(Vector256.Create((float)value));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256SingleLane operator +(Vector256SingleLane a, Vector256SingleLane b) => new(a.Value + b.Value);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256SingleLane operator -(Vector256SingleLane a, Vector256SingleLane b) => new(a.Value - b.Value);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256SingleLane operator *(Vector256SingleLane a, Vector256SingleLane b) => new(a.Value * b.Value);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256SingleLane operator /(Vector256SingleLane a, Vector256SingleLane b) => new(a.Value / b.Value);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256SingleLane Sqrt(Vector256SingleLane a) => new(Vector256.Sqrt(a.Value));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256SingleLane Exp(Vector256SingleLane a) => new(Vector256.Exp(a.Value));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256SingleLane Log(Vector256SingleLane a) => new(Vector256.Log(a.Value));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static (Vector256SingleLane Sin, Vector256SingleLane Cos) SinCosTwoPi(Vector256SingleLane u) => LaneMath.SinCosTwoPi(u);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256SingleLane Max(Vector256SingleLane a, Vector256SingleLane b) => new(Vector256.Max(a.Value, b.Value));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256SingleLane Abs(Vector256SingleLane a) => new(Vector256.Abs(a.Value));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256SingleLane Round(Vector256SingleLane a) => new(Vector256.Round(a.Value));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256SingleLane MultiplyAdd(Vector256SingleLane a, Vector256SingleLane b, Vector256SingleLane c) => new(Vector256.FusedMultiplyAdd(a.Value, b.Value, c.Value));
 
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (Vector256SingleLane Mantissa, Vector256SingleLane Exponent) SplitExponent(Vector256SingleLane x)
     {
@@ -47,6 +66,7 @@ public readonly struct Vector256SingleLane(Vector256<float> value) : ILane<Vecto
         return (new(mantissa), new(exponent));
     }
 
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256SingleLane ScaleByPowerOfTwo(Vector256SingleLane x, Vector256SingleLane k)
     {
@@ -55,15 +75,24 @@ public readonly struct Vector256SingleLane(Vector256<float> value) : ILane<Vecto
         return new(x.Value * Vector256.ShiftLeft(biased, 23).AsSingle());
     }
 
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256SingleLane LessThan(Vector256SingleLane a, Vector256SingleLane b) => new(Vector256.LessThan(a.Value, b.Value));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256SingleLane GreaterThan(Vector256SingleLane a, Vector256SingleLane b) => new(Vector256.GreaterThan(a.Value, b.Value));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256SingleLane Equal(Vector256SingleLane a, Vector256SingleLane b) => new(Vector256.Equals(a.Value, b.Value));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256SingleLane IsFinite(Vector256SingleLane a) => new(Vector256.Equals(a.Value - a.Value, Vector256<float>.Zero));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256SingleLane And(Vector256SingleLane a, Vector256SingleLane b) => new(a.Value & b.Value);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256SingleLane Or(Vector256SingleLane a, Vector256SingleLane b) => new(a.Value | b.Value);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256SingleLane AndNot(Vector256SingleLane a, Vector256SingleLane notB) => new(Vector256.AndNot(a.Value, notB.Value));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256SingleLane Select(Vector256SingleLane mask, Vector256SingleLane whenTrue, Vector256SingleLane whenFalse) =>
         new(Avx.IsSupported ? Avx.BlendVariable(whenFalse.Value, whenTrue.Value, mask.Value) : Vector256.ConditionalSelect(mask.Value, whenTrue.Value, whenFalse.Value));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool Any(Vector256SingleLane mask) => Vector256.ExtractMostSignificantBits(mask.Value) != 0;
 
     /// <summary>Element of a lane; masks (all bits set) come back as a double with bits set too.</summary>
@@ -73,10 +102,14 @@ public readonly struct Vector256SingleLane(Vector256<float> value) : ILane<Vecto
         return BitConverter.SingleToInt32Bits(element) == -1 ? BitConverter.Int64BitsToDouble(-1) : element;
     }
 
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static int MaskBits(Vector256SingleLane mask) => (int)Vector256.ExtractMostSignificantBits(mask.Value);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Read(ReadOnlySpan<Vector256SingleLane> values, int index, int lane) => MemoryMarshal.Cast<Vector256SingleLane, float>(values)[index * 8 + lane];
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Write(Span<Vector256SingleLane> values, int index, int lane, double value) => MemoryMarshal.Cast<Vector256SingleLane, float>(values)[index * 8 + lane] = (float)value;
 
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256SingleLane Gather(ReadOnlySpan<Vector256SingleLane> values, int index, ReadOnlySpan<int> offsets)
     {
@@ -86,6 +119,7 @@ public readonly struct Vector256SingleLane(Vector256<float> value) : ILane<Vecto
                                     flat[origin + offsets[4]], flat[origin + offsets[5]], flat[origin + offsets[6]], flat[origin + offsets[7]]));
     }
 
+    /// <inheritdoc />
     public static Vector256SingleLane FromElements(ReadOnlySpan<double> values)
     {
         Span<float> narrow = stackalloc float[8];
@@ -96,6 +130,7 @@ public readonly struct Vector256SingleLane(Vector256<float> value) : ILane<Vecto
         return new(Vector256.Create<float>(narrow));
     }
 
+    /// <inheritdoc />
     public static (Vector256SingleLane U0, Vector256SingleLane U1) UniformsPerLane(in PhiloxKey key, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3) =>
         Philox(in key, Vector256.Create<uint>(counter0[..8]), counter1, Vector256.Create<uint>(counter2[..8]), counter3);
 

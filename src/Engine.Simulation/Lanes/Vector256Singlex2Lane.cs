@@ -14,33 +14,53 @@ namespace Engine.Simulation.Lanes;
 /// </summary>
 public readonly struct Vector256Singlex2Lane(Vector256<float> low, Vector256<float> high) : ILane<Vector256Singlex2Lane>
 {
+    /// <summary>The lower half of the lanes.</summary>
     public readonly Vector256<float> Low = low;
+    /// <summary>The upper half of the lanes.</summary>
     public readonly Vector256<float> High = high;
 
+    /// <inheritdoc />
     public static int Width => 16;
+    /// <inheritdoc />
     public static string Name => "single256x2";
+    /// <inheritdoc />
     public static bool IsHardwareAccelerated => Vector256.IsHardwareAccelerated;
+    /// <inheritdoc />
     public static Vector256Singlex2Lane AllTrue => new(Vector256<float>.AllBitsSet, Vector256<float>.AllBitsSet);
 
     private static Vector256Singlex2Lane Of(Vector256SingleLane low, Vector256SingleLane high) => new(low.Value, high.Value);
     private Vector256SingleLane L => new(Low);
     private Vector256SingleLane H => new(High);
 
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Singlex2Lane Broadcast(double value) { var v = Vector256.Create((float)value); return new(v, v); }
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Singlex2Lane operator +(Vector256Singlex2Lane a, Vector256Singlex2Lane b) => new(a.Low + b.Low, a.High + b.High);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Singlex2Lane operator -(Vector256Singlex2Lane a, Vector256Singlex2Lane b) => new(a.Low - b.Low, a.High - b.High);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Singlex2Lane operator *(Vector256Singlex2Lane a, Vector256Singlex2Lane b) => new(a.Low * b.Low, a.High * b.High);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Singlex2Lane operator /(Vector256Singlex2Lane a, Vector256Singlex2Lane b) => new(a.Low / b.Low, a.High / b.High);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Singlex2Lane Sqrt(Vector256Singlex2Lane a) => new(Vector256.Sqrt(a.Low), Vector256.Sqrt(a.High));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Singlex2Lane Exp(Vector256Singlex2Lane a) => new(Vector256.Exp(a.Low), Vector256.Exp(a.High));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Singlex2Lane Log(Vector256Singlex2Lane a) => new(Vector256.Log(a.Low), Vector256.Log(a.High));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static (Vector256Singlex2Lane Sin, Vector256Singlex2Lane Cos) SinCosTwoPi(Vector256Singlex2Lane u) => LaneMath.SinCosTwoPi(u);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Singlex2Lane Max(Vector256Singlex2Lane a, Vector256Singlex2Lane b) => new(Vector256.Max(a.Low, b.Low), Vector256.Max(a.High, b.High));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Singlex2Lane Abs(Vector256Singlex2Lane a) => new(Vector256.Abs(a.Low), Vector256.Abs(a.High));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Singlex2Lane Round(Vector256Singlex2Lane a) => new(Vector256.Round(a.Low), Vector256.Round(a.High));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Singlex2Lane MultiplyAdd(Vector256Singlex2Lane a, Vector256Singlex2Lane b, Vector256Singlex2Lane c) =>
         new(Vector256.FusedMultiplyAdd(a.Low, b.Low, c.Low), Vector256.FusedMultiplyAdd(a.High, b.High, c.High));
 
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (Vector256Singlex2Lane Mantissa, Vector256Singlex2Lane Exponent) SplitExponent(Vector256Singlex2Lane x)
     {
@@ -49,26 +69,41 @@ public readonly struct Vector256Singlex2Lane(Vector256<float> low, Vector256<flo
         return (Of(lowMantissa, highMantissa), Of(lowExponent, highExponent));
     }
 
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256Singlex2Lane ScaleByPowerOfTwo(Vector256Singlex2Lane x, Vector256Singlex2Lane k) =>
         Of(Vector256SingleLane.ScaleByPowerOfTwo(x.L, k.L), Vector256SingleLane.ScaleByPowerOfTwo(x.H, k.H));
 
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Singlex2Lane LessThan(Vector256Singlex2Lane a, Vector256Singlex2Lane b) => new(Vector256.LessThan(a.Low, b.Low), Vector256.LessThan(a.High, b.High));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Singlex2Lane GreaterThan(Vector256Singlex2Lane a, Vector256Singlex2Lane b) => new(Vector256.GreaterThan(a.Low, b.Low), Vector256.GreaterThan(a.High, b.High));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Singlex2Lane Equal(Vector256Singlex2Lane a, Vector256Singlex2Lane b) => new(Vector256.Equals(a.Low, b.Low), Vector256.Equals(a.High, b.High));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Singlex2Lane IsFinite(Vector256Singlex2Lane a) => Of(Vector256SingleLane.IsFinite(a.L), Vector256SingleLane.IsFinite(a.H));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Singlex2Lane And(Vector256Singlex2Lane a, Vector256Singlex2Lane b) => new(a.Low & b.Low, a.High & b.High);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Singlex2Lane Or(Vector256Singlex2Lane a, Vector256Singlex2Lane b) => new(a.Low | b.Low, a.High | b.High);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Singlex2Lane AndNot(Vector256Singlex2Lane a, Vector256Singlex2Lane notB) => new(Vector256.AndNot(a.Low, notB.Low), Vector256.AndNot(a.High, notB.High));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Singlex2Lane Select(Vector256Singlex2Lane mask, Vector256Singlex2Lane whenTrue, Vector256Singlex2Lane whenFalse) =>
         Of(Vector256SingleLane.Select(mask.L, whenTrue.L, whenFalse.L), Vector256SingleLane.Select(mask.H, whenTrue.H, whenFalse.H));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool Any(Vector256Singlex2Lane mask) => Vector256.ExtractMostSignificantBits(mask.Low | mask.High) != 0;
+    /// <inheritdoc />
     public static double Element(Vector256Singlex2Lane value, int lane) => lane < 8 ? Vector256SingleLane.Element(value.L, lane) : Vector256SingleLane.Element(value.H, lane - 8);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static int MaskBits(Vector256Singlex2Lane mask) => (int)(Vector256.ExtractMostSignificantBits(mask.Low) | (Vector256.ExtractMostSignificantBits(mask.High) << 8));
     // Low then High: lane j of a value is float j of its memory.
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Read(ReadOnlySpan<Vector256Singlex2Lane> values, int index, int lane) => MemoryMarshal.Cast<Vector256Singlex2Lane, float>(values)[index * 16 + lane];
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Write(Span<Vector256Singlex2Lane> values, int index, int lane, double value) => MemoryMarshal.Cast<Vector256Singlex2Lane, float>(values)[index * 16 + lane] = (float)value;
 
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256Singlex2Lane Gather(ReadOnlySpan<Vector256Singlex2Lane> values, int index, ReadOnlySpan<int> offsets)
     {
@@ -80,13 +115,16 @@ public readonly struct Vector256Singlex2Lane(Vector256<float> low, Vector256<flo
                                     flat[origin + offsets[12]], flat[origin + offsets[13]], flat[origin + offsets[14]], flat[origin + offsets[15]]));
     }
 
+    /// <inheritdoc />
     public static Vector256Singlex2Lane FromElements(ReadOnlySpan<double> values) =>
         Of(Vector256SingleLane.FromElements(values[..8]), Vector256SingleLane.FromElements(values[8..16]));
 
+    /// <inheritdoc />
     public static (Vector256Singlex2Lane U0, Vector256Singlex2Lane U1) UniformsPerLane(in PhiloxKey key, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3) =>
         UniformsPair(in key, Vector256.Create<uint>(counter0[..8]), Vector256.Create<uint>(counter0[8..16]), counter1,
                      Vector256.Create<uint>(counter2[..8]), Vector256.Create<uint>(counter2[8..16]), counter3);
 
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (Vector256Singlex2Lane U0, Vector256Singlex2Lane U1) Uniforms(in PhiloxKey key, uint counter0, uint counter1, uint counter2, uint counter3)
     {

@@ -14,33 +14,53 @@ namespace Engine.Simulation.Lanes;
 /// </summary>
 public readonly struct Vector256x2Lane(Vector256<double> low, Vector256<double> high) : ILane<Vector256x2Lane>
 {
+    /// <summary>The lower half of the lanes.</summary>
     public readonly Vector256<double> Low = low;
+    /// <summary>The upper half of the lanes.</summary>
     public readonly Vector256<double> High = high;
 
+    /// <inheritdoc />
     public static int Width => 8;
+    /// <inheritdoc />
     public static string Name => "vector256x2";
+    /// <inheritdoc />
     public static bool IsHardwareAccelerated => Vector256.IsHardwareAccelerated;
+    /// <inheritdoc />
     public static Vector256x2Lane AllTrue => new(Vector256<double>.AllBitsSet, Vector256<double>.AllBitsSet);
 
     private static Vector256x2Lane Of(Vector256Lane low, Vector256Lane high) => new(low.Value, high.Value);
     private Vector256Lane L => new(Low);
     private Vector256Lane H => new(High);
 
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane Broadcast(double value) { var v = Vector256.Create(value); return new(v, v); }
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane operator +(Vector256x2Lane a, Vector256x2Lane b) => new(a.Low + b.Low, a.High + b.High);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane operator -(Vector256x2Lane a, Vector256x2Lane b) => new(a.Low - b.Low, a.High - b.High);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane operator *(Vector256x2Lane a, Vector256x2Lane b) => new(a.Low * b.Low, a.High * b.High);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane operator /(Vector256x2Lane a, Vector256x2Lane b) => new(a.Low / b.Low, a.High / b.High);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane Sqrt(Vector256x2Lane a) => new(Vector256.Sqrt(a.Low), Vector256.Sqrt(a.High));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane Exp(Vector256x2Lane a) => LaneMath.Exp(a);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane Log(Vector256x2Lane a) => LaneMath.Log(a);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static (Vector256x2Lane Sin, Vector256x2Lane Cos) SinCosTwoPi(Vector256x2Lane u) => LaneMath.SinCosTwoPi(u);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane Max(Vector256x2Lane a, Vector256x2Lane b) => new(Vector256.Max(a.Low, b.Low), Vector256.Max(a.High, b.High));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane Abs(Vector256x2Lane a) => new(Vector256.Abs(a.Low), Vector256.Abs(a.High));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane Round(Vector256x2Lane a) => new(Vector256.Round(a.Low), Vector256.Round(a.High));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane MultiplyAdd(Vector256x2Lane a, Vector256x2Lane b, Vector256x2Lane c) =>
         new(Vector256.FusedMultiplyAdd(a.Low, b.Low, c.Low), Vector256.FusedMultiplyAdd(a.High, b.High, c.High));
 
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (Vector256x2Lane Mantissa, Vector256x2Lane Exponent) SplitExponent(Vector256x2Lane x)
     {
@@ -49,25 +69,40 @@ public readonly struct Vector256x2Lane(Vector256<double> low, Vector256<double> 
         return (Of(lowMantissa, highMantissa), Of(lowExponent, highExponent));
     }
 
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256x2Lane ScaleByPowerOfTwo(Vector256x2Lane x, Vector256x2Lane k) =>
         Of(Vector256Lane.ScaleByPowerOfTwo(x.L, k.L), Vector256Lane.ScaleByPowerOfTwo(x.H, k.H));
 
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane LessThan(Vector256x2Lane a, Vector256x2Lane b) => new(Vector256.LessThan(a.Low, b.Low), Vector256.LessThan(a.High, b.High));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane GreaterThan(Vector256x2Lane a, Vector256x2Lane b) => new(Vector256.GreaterThan(a.Low, b.Low), Vector256.GreaterThan(a.High, b.High));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane Equal(Vector256x2Lane a, Vector256x2Lane b) => new(Vector256.Equals(a.Low, b.Low), Vector256.Equals(a.High, b.High));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane IsFinite(Vector256x2Lane a) => Of(Vector256Lane.IsFinite(a.L), Vector256Lane.IsFinite(a.H));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane And(Vector256x2Lane a, Vector256x2Lane b) => new(a.Low & b.Low, a.High & b.High);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane Or(Vector256x2Lane a, Vector256x2Lane b) => new(a.Low | b.Low, a.High | b.High);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane AndNot(Vector256x2Lane a, Vector256x2Lane notB) => new(Vector256.AndNot(a.Low, notB.Low), Vector256.AndNot(a.High, notB.High));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane Select(Vector256x2Lane mask, Vector256x2Lane whenTrue, Vector256x2Lane whenFalse) =>
         Of(Vector256Lane.Select(mask.L, whenTrue.L, whenFalse.L), Vector256Lane.Select(mask.H, whenTrue.H, whenFalse.H));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool Any(Vector256x2Lane mask) => Vector256.ExtractMostSignificantBits(mask.Low | mask.High) != 0;
+    /// <inheritdoc />
     public static double Element(Vector256x2Lane value, int lane) => lane < 4 ? value.Low.GetElement(lane) : value.High.GetElement(lane - 4);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static int MaskBits(Vector256x2Lane mask) => (int)(Vector256.ExtractMostSignificantBits(mask.Low) | (Vector256.ExtractMostSignificantBits(mask.High) << 4));
     // Low then High: lane j of a value is double j of its memory.
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Read(ReadOnlySpan<Vector256x2Lane> values, int index, int lane) => MemoryMarshal.Cast<Vector256x2Lane, double>(values)[index * 8 + lane];
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Write(Span<Vector256x2Lane> values, int index, int lane, double value) => MemoryMarshal.Cast<Vector256x2Lane, double>(values)[index * 8 + lane] = value;
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256x2Lane Gather(ReadOnlySpan<Vector256x2Lane> values, int index, ReadOnlySpan<int> offsets)
     {
@@ -77,11 +112,14 @@ public readonly struct Vector256x2Lane(Vector256<double> low, Vector256<double> 
                    Vector256.Create(flat[origin + offsets[4]], flat[origin + offsets[5]], flat[origin + offsets[6]], flat[origin + offsets[7]]));
     }
 
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane FromElements(ReadOnlySpan<double> values) => new(Vector256.Create(values[..4]), Vector256.Create(values[4..8]));
 
+    /// <inheritdoc />
     public static (Vector256x2Lane U0, Vector256x2Lane U1) UniformsPerLane(in PhiloxKey key, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3) =>
         UniformsPair(in key, Vector256Lane.Widen(counter0[..4]), Vector256Lane.Widen(counter0[4..8]), counter1, Vector256Lane.Widen(counter2[..4]), Vector256Lane.Widen(counter2[4..8]), counter3);
 
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (Vector256x2Lane U0, Vector256x2Lane U1) Uniforms(in PhiloxKey key, uint counter0, uint counter1, uint counter2, uint counter3)
     {

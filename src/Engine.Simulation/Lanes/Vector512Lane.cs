@@ -10,6 +10,7 @@ namespace Engine.Simulation.Lanes;
 /// <summary>8 replicates in a Vector512&lt;double&gt;.</summary>
 public readonly struct Vector512Lane(Vector512<double> value) : ILane<Vector512Lane>
 {
+    /// <summary>The lanes' numbers.</summary>
     public readonly Vector512<double> Value = value;
 
     internal static readonly Vector512<ulong> LaneIndex = Vector512.Create(0UL, 1UL, 2UL, 3UL, 4UL, 5UL, 6UL, 7UL);
@@ -17,25 +18,43 @@ public readonly struct Vector512Lane(Vector512<double> value) : ILane<Vector512L
     private static readonly Vector512<ulong> ExponentBits = Vector512.Create(0x4330_0000_0000_0000UL);
     private static readonly Vector512<double> TwoTo52 = Vector512.Create(4503599627370496.0);
 
+    /// <inheritdoc />
     public static int Width => 8;
+    /// <inheritdoc />
     public static string Name => "vector512";
+    /// <inheritdoc />
     public static bool IsHardwareAccelerated => Vector512.IsHardwareAccelerated;
+    /// <inheritdoc />
     public static Vector512Lane AllTrue => new(Vector512<double>.AllBitsSet);
 
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane Broadcast(double value) => new(Vector512.Create(value));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane operator +(Vector512Lane a, Vector512Lane b) => new(a.Value + b.Value);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane operator -(Vector512Lane a, Vector512Lane b) => new(a.Value - b.Value);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane operator *(Vector512Lane a, Vector512Lane b) => new(a.Value * b.Value);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane operator /(Vector512Lane a, Vector512Lane b) => new(a.Value / b.Value);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane Sqrt(Vector512Lane a) => new(Vector512.Sqrt(a.Value));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane Exp(Vector512Lane a) => LaneMath.Exp(a);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane Log(Vector512Lane a) => LaneMath.Log(a);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static (Vector512Lane Sin, Vector512Lane Cos) SinCosTwoPi(Vector512Lane u) => LaneMath.SinCosTwoPi(u);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane Round(Vector512Lane a) => new(Vector512.Round(a.Value));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane MultiplyAdd(Vector512Lane a, Vector512Lane b, Vector512Lane c) => new(Vector512.FusedMultiplyAdd(a.Value, b.Value, c.Value));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane Equal(Vector512Lane a, Vector512Lane b) => new(Vector512.Equals(a.Value, b.Value));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane Or(Vector512Lane a, Vector512Lane b) => new(a.Value | b.Value);
 
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (Vector512Lane Mantissa, Vector512Lane Exponent) SplitExponent(Vector512Lane x)
     {
@@ -45,6 +64,7 @@ public readonly struct Vector512Lane(Vector512<double> value) : ILane<Vector512L
         return (new(mantissa), new(biased - Vector512.Create(1023.0)));
     }
 
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512Lane ScaleByPowerOfTwo(Vector512Lane x, Vector512Lane k)
     {
@@ -53,21 +73,35 @@ public readonly struct Vector512Lane(Vector512<double> value) : ILane<Vector512L
         return new(x.Value * Vector512.ShiftLeft(biased, 52).AsDouble());
     }
 
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane Max(Vector512Lane a, Vector512Lane b) => new(Vector512.Max(a.Value, b.Value));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane Abs(Vector512Lane a) => new(Vector512.Abs(a.Value));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane LessThan(Vector512Lane a, Vector512Lane b) => new(Vector512.LessThan(a.Value, b.Value));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane GreaterThan(Vector512Lane a, Vector512Lane b) => new(Vector512.GreaterThan(a.Value, b.Value));
     // x - x is 0 exactly for finite x and NaN for infinities and NaN.
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane IsFinite(Vector512Lane a) => new(Vector512.Equals(a.Value - a.Value, Vector512<double>.Zero));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane And(Vector512Lane a, Vector512Lane b) => new(a.Value & b.Value);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane AndNot(Vector512Lane a, Vector512Lane notB) => new(Vector512.AndNot(a.Value, notB.Value));
     // Masks are all ones or all zeros per lane, so a blend on the sign bit is the same select in one instruction instead of three.
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane Select(Vector512Lane mask, Vector512Lane whenTrue, Vector512Lane whenFalse) => new(Vector512.ConditionalSelect(mask.Value, whenTrue.Value, whenFalse.Value));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool Any(Vector512Lane mask) => Vector512.ExtractMostSignificantBits(mask.Value) != 0;
+    /// <inheritdoc />
     public static double Element(Vector512Lane value, int lane) => value.Value.GetElement(lane);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static int MaskBits(Vector512Lane mask) => (int)Vector512.ExtractMostSignificantBits(mask.Value);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Read(ReadOnlySpan<Vector512Lane> values, int index, int lane) => MemoryMarshal.Cast<Vector512Lane, double>(values)[index * 8 + lane];
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Write(Span<Vector512Lane> values, int index, int lane, double value) => MemoryMarshal.Cast<Vector512Lane, double>(values)[index * 8 + lane] = value;
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512Lane Gather(ReadOnlySpan<Vector512Lane> values, int index, ReadOnlySpan<int> offsets)
     {
@@ -76,6 +110,7 @@ public readonly struct Vector512Lane(Vector512<double> value) : ILane<Vector512L
         return new(Vector512.Create(flat[origin + offsets[0]], flat[origin + offsets[1]], flat[origin + offsets[2]], flat[origin + offsets[3]], flat[origin + offsets[4]], flat[origin + offsets[5]], flat[origin + offsets[6]], flat[origin + offsets[7]]));
     }
 
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane FromElements(ReadOnlySpan<double> values) => new(Vector512.Create(values[..8]));
 
     /// <summary>32 x 32 -> 64-bit products of the low halves of each 64-bit lane, whatever the high halves hold (vpmuludq where available).</summary>
@@ -96,10 +131,12 @@ public readonly struct Vector512Lane(Vector512<double> value) : ILane<Vector512L
         return Vector512.FusedMultiplyAdd(highPart, Vector512.Create(1.0 / 4294967296.0), lowPart * Vector512.Create(1.0 / (1UL << 53)));
     }
 
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (Vector512Lane U0, Vector512Lane U1) Uniforms(in PhiloxKey key, uint counter0, uint counter1, uint counter2, uint counter3) =>
         Philox(in key, Vector512.Create((ulong)counter0) + LaneIndex, Vector512.Create((ulong)counter1), Vector512.Create((ulong)counter2), Vector512.Create((ulong)counter3));
 
+    /// <inheritdoc />
     public static (Vector512Lane U0, Vector512Lane U1) UniformsPerLane(in PhiloxKey key, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3) =>
         Philox(in key, Widen(counter0), Vector512.Create((ulong)counter1), Widen(counter2), Vector512.Create((ulong)counter3));
 

@@ -14,33 +14,53 @@ namespace Engine.Simulation.Lanes;
 /// </summary>
 public readonly struct Vector512x2Lane(Vector512<double> low, Vector512<double> high) : ILane<Vector512x2Lane>
 {
+    /// <summary>The lower half of the lanes.</summary>
     public readonly Vector512<double> Low = low;
+    /// <summary>The upper half of the lanes.</summary>
     public readonly Vector512<double> High = high;
 
+    /// <inheritdoc />
     public static int Width => 16;
+    /// <inheritdoc />
     public static string Name => "vector512x2";
+    /// <inheritdoc />
     public static bool IsHardwareAccelerated => Vector512.IsHardwareAccelerated;
+    /// <inheritdoc />
     public static Vector512x2Lane AllTrue => new(Vector512<double>.AllBitsSet, Vector512<double>.AllBitsSet);
 
     private static Vector512x2Lane Of(Vector512Lane low, Vector512Lane high) => new(low.Value, high.Value);
     private Vector512Lane L => new(Low);
     private Vector512Lane H => new(High);
 
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512x2Lane Broadcast(double value) { var v = Vector512.Create(value); return new(v, v); }
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512x2Lane operator +(Vector512x2Lane a, Vector512x2Lane b) => new(a.Low + b.Low, a.High + b.High);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512x2Lane operator -(Vector512x2Lane a, Vector512x2Lane b) => new(a.Low - b.Low, a.High - b.High);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512x2Lane operator *(Vector512x2Lane a, Vector512x2Lane b) => new(a.Low * b.Low, a.High * b.High);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512x2Lane operator /(Vector512x2Lane a, Vector512x2Lane b) => new(a.Low / b.Low, a.High / b.High);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512x2Lane Sqrt(Vector512x2Lane a) => new(Vector512.Sqrt(a.Low), Vector512.Sqrt(a.High));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512x2Lane Exp(Vector512x2Lane a) => LaneMath.Exp(a);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512x2Lane Log(Vector512x2Lane a) => LaneMath.Log(a);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static (Vector512x2Lane Sin, Vector512x2Lane Cos) SinCosTwoPi(Vector512x2Lane u) => LaneMath.SinCosTwoPi(u);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512x2Lane Max(Vector512x2Lane a, Vector512x2Lane b) => new(Vector512.Max(a.Low, b.Low), Vector512.Max(a.High, b.High));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512x2Lane Abs(Vector512x2Lane a) => new(Vector512.Abs(a.Low), Vector512.Abs(a.High));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512x2Lane Round(Vector512x2Lane a) => new(Vector512.Round(a.Low), Vector512.Round(a.High));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512x2Lane MultiplyAdd(Vector512x2Lane a, Vector512x2Lane b, Vector512x2Lane c) =>
         new(Vector512.FusedMultiplyAdd(a.Low, b.Low, c.Low), Vector512.FusedMultiplyAdd(a.High, b.High, c.High));
 
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (Vector512x2Lane Mantissa, Vector512x2Lane Exponent) SplitExponent(Vector512x2Lane x)
     {
@@ -49,25 +69,40 @@ public readonly struct Vector512x2Lane(Vector512<double> low, Vector512<double> 
         return (Of(lowMantissa, highMantissa), Of(lowExponent, highExponent));
     }
 
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512x2Lane ScaleByPowerOfTwo(Vector512x2Lane x, Vector512x2Lane k) =>
         Of(Vector512Lane.ScaleByPowerOfTwo(x.L, k.L), Vector512Lane.ScaleByPowerOfTwo(x.H, k.H));
 
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512x2Lane LessThan(Vector512x2Lane a, Vector512x2Lane b) => new(Vector512.LessThan(a.Low, b.Low), Vector512.LessThan(a.High, b.High));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512x2Lane GreaterThan(Vector512x2Lane a, Vector512x2Lane b) => new(Vector512.GreaterThan(a.Low, b.Low), Vector512.GreaterThan(a.High, b.High));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512x2Lane Equal(Vector512x2Lane a, Vector512x2Lane b) => new(Vector512.Equals(a.Low, b.Low), Vector512.Equals(a.High, b.High));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512x2Lane IsFinite(Vector512x2Lane a) => Of(Vector512Lane.IsFinite(a.L), Vector512Lane.IsFinite(a.H));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512x2Lane And(Vector512x2Lane a, Vector512x2Lane b) => new(a.Low & b.Low, a.High & b.High);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512x2Lane Or(Vector512x2Lane a, Vector512x2Lane b) => new(a.Low | b.Low, a.High | b.High);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512x2Lane AndNot(Vector512x2Lane a, Vector512x2Lane notB) => new(Vector512.AndNot(a.Low, notB.Low), Vector512.AndNot(a.High, notB.High));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512x2Lane Select(Vector512x2Lane mask, Vector512x2Lane whenTrue, Vector512x2Lane whenFalse) =>
         Of(Vector512Lane.Select(mask.L, whenTrue.L, whenFalse.L), Vector512Lane.Select(mask.H, whenTrue.H, whenFalse.H));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static bool Any(Vector512x2Lane mask) => Vector512.ExtractMostSignificantBits(mask.Low | mask.High) != 0;
+    /// <inheritdoc />
     public static double Element(Vector512x2Lane value, int lane) => lane < 8 ? value.Low.GetElement(lane) : value.High.GetElement(lane - 8);
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static int MaskBits(Vector512x2Lane mask) => (int)(Vector512.ExtractMostSignificantBits(mask.Low) | (Vector512.ExtractMostSignificantBits(mask.High) << 8));
     // Low then High: lane j of a value is double j of its memory.
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Read(ReadOnlySpan<Vector512x2Lane> values, int index, int lane) => MemoryMarshal.Cast<Vector512x2Lane, double>(values)[index * 16 + lane];
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Write(Span<Vector512x2Lane> values, int index, int lane, double value) => MemoryMarshal.Cast<Vector512x2Lane, double>(values)[index * 16 + lane] = value;
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512x2Lane Gather(ReadOnlySpan<Vector512x2Lane> values, int index, ReadOnlySpan<int> offsets)
     {
@@ -77,11 +112,14 @@ public readonly struct Vector512x2Lane(Vector512<double> low, Vector512<double> 
                    Vector512.Create(flat[origin + offsets[8]], flat[origin + offsets[9]], flat[origin + offsets[10]], flat[origin + offsets[11]], flat[origin + offsets[12]], flat[origin + offsets[13]], flat[origin + offsets[14]], flat[origin + offsets[15]]));
     }
 
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512x2Lane FromElements(ReadOnlySpan<double> values) => new(Vector512.Create(values[..8]), Vector512.Create(values[8..16]));
 
+    /// <inheritdoc />
     public static (Vector512x2Lane U0, Vector512x2Lane U1) UniformsPerLane(in PhiloxKey key, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3) =>
         UniformsPair(in key, Vector512Lane.Widen(counter0[..8]), Vector512Lane.Widen(counter0[8..16]), counter1, Vector512Lane.Widen(counter2[..8]), Vector512Lane.Widen(counter2[8..16]), counter3);
 
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (Vector512x2Lane U0, Vector512x2Lane U1) Uniforms(in PhiloxKey key, uint counter0, uint counter1, uint counter2, uint counter3)
     {

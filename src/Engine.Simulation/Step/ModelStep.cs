@@ -8,7 +8,7 @@ namespace Engine.Simulation.Step;
 /// structure projection, ridge), the Cholesky factor, the affine map of a sample, the reward and
 /// its expectation, the Plackett-Luce choice and the K = inf tilt. The CPU loop
 /// (<see cref="LaneLoop{TLane}"/>, every SIMD width and the scalar reference) and the GPU
-/// kernels call these same methods with their own lane type <typeparamref name="T"/> and memory
+/// kernels call these same methods with their own lane type <c>T</c> and memory
 /// view; they differ only in how lanes and memory are laid out, so they cannot drift apart.
 /// Matrices are row-major d x d.
 /// </summary>
@@ -27,6 +27,7 @@ public static class ModelStep
         return sum;
     }
 
+    /// <summary>offset + L z into <paramref name="result"/>, row by row (<see cref="AffineRow"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void AffineLower<T, TV>(int d, TV offset, TV lower, TV z, TV result)
         where T : struct, ILaneArithmetic<T> where TV : ILaneView<TV, T>, allows ref struct

@@ -9,29 +9,41 @@ namespace Engine.Simulation.Step;
 /// </summary>
 public struct ModelParameters
 {
+    /// <summary>Training samples per refit.</summary>
     public int N;
     /// <summary>Candidates per curated sample; 0 for K = infinity.</summary>
     public int K;
     /// <summary>1 for the linear reward, 0 for the quadratic one.</summary>
     public int LinearReward;
+    /// <summary>The reward's sharpness.</summary>
     public double Beta;
     /// <summary>The <see cref="CovarianceStructure"/> as its integer value.</summary>
     public int Covariance;
+    /// <summary>ridge x I added after each refit.</summary>
     public double Ridge;
     /// <summary>The source that takes a u that rounding leaves at or above the cumulative total.</summary>
     public int LastPositiveSource;
+    /// <summary>Sources of the mixture: 3 + M.</summary>
     public int Sources;
     // Offsets into the constant table.
+    /// <summary>Offset of the reward's centre (quadratic) or direction (linear).</summary>
     public int RewardVector;
+    /// <summary>Offset of the initial mean.</summary>
     public int InitMean;
+    /// <summary>Offset of the initial covariance.</summary>
     public int InitCov;
+    /// <summary>Offset of the real data's mean.</summary>
     public int RealMean;
+    /// <summary>Offset of the real data's Cholesky factor.</summary>
     public int RealFactor;
+    /// <summary>Offset of the mixture weights.</summary>
     public int Weights;
+    /// <summary>Offset of their cumulative sums.</summary>
     public int Cumulative;
     /// <summary>The source of each slot under the fixed mixture (n values); -1 for multinomial.</summary>
     public int FixedSources;
 
+    /// <summary>Whether curation is the exact tilt.</summary>
     public readonly bool IsInfiniteK => K == ModelSpec.InfiniteK;
     /// <summary>Curated draws that choose among candidates (K = 1 keeps its only candidate).</summary>
     public readonly bool IsFiniteChoice => K > 1;
@@ -40,6 +52,7 @@ public struct ModelParameters
 /// <summary>The models of one spec (one influence arm), flattened once per run.</summary>
 public sealed class ModelTable
 {
+    /// <summary>The spec's models, flattened.</summary>
     public ModelTable(SimulationSpec spec)
     {
         int d = spec.Dimension;
@@ -109,6 +122,8 @@ public sealed class ModelTable
         };
     }
 
+    /// <summary>The models, in index order.</summary>
     public ModelParameters[] Models { get; }
+    /// <summary>Their vectors and matrices, at the offsets the models name.</summary>
     public double[] Constants { get; }
 }
