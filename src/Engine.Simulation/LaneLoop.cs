@@ -70,10 +70,10 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
         _d = spec.Dimension;
         _m = spec.ModelCount;
         int d = _d, dd = d * d;
-        _models = spec.Models.Select(model => new LoopModel(model, d, spec.Mixture)).ToArray();
         var table = new ModelTable(spec);
         _parameters = table.Models;
         _constants = table.Constants;
+        _models = spec.Models.Select((model, i) => new LoopModel(model, in _parameters[i], _constants)).ToArray();
         _realMean = _models.Select(model => model.Spec.RealMean.Select(TLane.Broadcast).ToArray()).ToArray();
         _realCholesky = _models.Select(model => model.RealCholesky.Select(TLane.Broadcast).ToArray()).ToArray();
         int maxK = Math.Max(1, spec.Models.Max(model => model.K));

@@ -3,28 +3,19 @@ using Engine.Core.Specs;
 namespace Engine.Simulation;
 
 /// <summary>
-/// A model of the spec prepared for simulation: factors and tables that do not change between
-/// rounds or replicates, computed once per run.
+/// A model of the spec as the CPU loop reads it: the tables of the run's <see cref="Step.ModelTable"/>
+/// (computed there once, for every backend) in the arrays the loop indexes.
 /// </summary>
 internal sealed class LoopModel
 {
-    public LoopModel(ModelSpec spec, int dimension, MixtureMode mixture)
+    public LoopModel(ModelSpec spec, in Step.ModelParameters parameters, double[] constants)
     {
+        int d = spec.RealMean.Length;
         Spec = spec;
-        RealCholesky = Step.DoubleStep.CholeskyLower(spec.RealCov, dimension);
-        CumulativeWeights = new double[spec.Weights.Length];
-        double sum = 0;
-        LastPositiveSource = 0;
-        for (int s = 0; s < spec.Weights.Length; s++)
-        {
-            sum += spec.Weights[s];
-            CumulativeWeights[s] = sum;
-            if (spec.Weights[s] > 0)
-            {
-                LastPositiveSource = s;
-            }
-        }
-        FixedSources = mixture == MixtureMode.Fixed ? MixtureRounding.SlotSources(spec.Weights, spec.N) : null;
+        RealCholesky = constants.AsSpan(parameters.RealFactor, d * d).ToArray();
+        CumulativeWeights = constants.AsSpan(parameters.Cumulative, parameters.Sources).ToArray();
+        LastPositiveSource = parameters.LastPositiveSource;
+        FixedSources = parameters.FixedSources < 0 ? null : constants.AsSpan(parameters.FixedSources, spec.N).ToArray().Select(source => (int)source).ToArray();
         PositiveSources = spec.Weights.Count(weight => weight > 0);
     }
 
