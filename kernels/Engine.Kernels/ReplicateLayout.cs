@@ -1,4 +1,4 @@
-using Engine.Simulation;
+using Engine.Simulation.Step;
 
 namespace Engine.Kernels;
 
@@ -10,8 +10,8 @@ namespace Engine.Kernels;
 /// </summary>
 public struct ReplicateLayout
 {
-    /// <summary>Slots accumulated together, as on the CPU (<see cref="LaneLoop{TLane}.ChunkSlots"/>), so the refit rounds alike.</summary>
-    public const int ChunkSlots = 64;
+    /// <summary>Slots accumulated together, as on the CPU (<see cref="ModelStep.RefitChunk"/>), so the refit rounds alike.</summary>
+    public const int ChunkSlots = ModelStep.RefitChunk;
 
     /// <summary>d.</summary>
     public int Dimension;

@@ -189,7 +189,7 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
     }
 
     /// <summary>Slots processed together: the phases below run over one chunk's buffers, which stay in L1.</summary>
-    public const int ChunkSlots = 64;
+    public const int ChunkSlots = ModelStep.RefitChunk;
 
     /// <summary>Lane values of normals held at once: bounds the buffer when K x d is large (the results do not depend on it).</summary>
     private const int NormalBudget = 1 << 12;

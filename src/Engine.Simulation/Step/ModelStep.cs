@@ -14,6 +14,12 @@ namespace Engine.Simulation.Step;
 /// </summary>
 public static class ModelStep
 {
+    /// <summary>
+    /// Samples accumulated together by <see cref="AccumulateChunk"/>: the chunking sets how the refit
+    /// rounds, so every backend's loop uses this one value.
+    /// </summary>
+    public const int RefitChunk = 64;
+
     /// <summary>Row i of offset + L z for a lower-triangular L: the one place the affine map's operations are written, so every way of drawing a sample rounds alike.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T AffineRow<T, TV>(int d, TV offset, TV lower, TV z, int i)
