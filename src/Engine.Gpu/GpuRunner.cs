@@ -34,11 +34,12 @@ public static class GpuRunner
             throw SpecException.Invalid("--precision", options.Precision, "one of double, single");
         }
         var device = Opened(options.Device);
-        string backend = options.Precision == "single" ? "gpu-single" : "gpu";
+        // gpu or gpu-single, whatever backend name (auto) led here.
+        string backend = (options with { Backend = Backends.Gpu }).BackendLabel;
         var result = options.Precision == "single"
-            ? Run<DeviceSingleLane>(spec, device, progress, cancel, maxReplicatesPerLaunch)
-            : Run<DeviceLane>(spec, device, progress, cancel, maxReplicatesPerLaunch);
-        return result with { Backend = backend, Device = device.Name };
+            ? Run<DeviceSingleLane>(spec, backend, device, progress, cancel, maxReplicatesPerLaunch)
+            : Run<DeviceLane>(spec, backend, device, progress, cancel, maxReplicatesPerLaunch);
+        return result with { Device = device.Name };
     }
 
     private static readonly Dictionary<string, OpenedDevice> Devices = [];
@@ -61,11 +62,11 @@ public static class GpuRunner
         }
     }
 
-    private static SimulationResult Run<T>(SimulationSpec spec, OpenedDevice device, IProgress<long>? progress, CancellationToken cancel, int? maxReplicatesPerLaunch)
+    private static SimulationResult Run<T>(SimulationSpec spec, string backend, OpenedDevice device, IProgress<long>? progress, CancellationToken cancel, int? maxReplicatesPerLaunch)
         where T : unmanaged, IDeviceLane<T>
     {
         var accelerator = device.Accelerator;
-        var arms = spec.Influence is null ? new[] { spec } : new[] { spec, spec.InfluenceArm(+1), spec.InfluenceArm(-1) };
+        var arms = spec.Arms();
         int m = spec.ModelCount, d = spec.Dimension;
         int maxK = spec.Models.Max(model => model.K);
         var layout = ReplicateLayout.For(d, m, maxK);
@@ -125,7 +126,7 @@ public static class GpuRunner
             var stationaryMoments = summed.AsSpan(trajectoryLength, m * m).ToArray();
             var influenceMoments = summed.AsSpan(trajectoryLength + m * m).ToArray();
             long included = (long)stationaryMoments[0].Count;
-            return SimulationRunner.ResultFromMoments(spec, "gpu", trajectoryMoments, stationaryMoments, influenceMoments, spec.Replicates - included);
+            return SimulationRunner.ResultFromMoments(spec, backend, trajectoryMoments, stationaryMoments, influenceMoments, spec.Replicates - included);
         }
         finally
         {

@@ -56,9 +56,7 @@ public static class SimulationRunner
         string width = options.Precision == "single" ? SimdWidths.ResolveSingle(options.Simd)
             : options.Backend == Backends.Reference ? "scalar" : SimdWidths.Resolve(options.Simd);
         var runBlock = LaneDispatch.Run<BlockRunner, Action<SimulationSpec, SimulationSpec[], long, BlockStatistics>>(width, default);
-        var arms = spec.Influence is null
-            ? new[] { spec }
-            : new[] { spec, spec.InfluenceArm(+1), spec.InfluenceArm(-1) };
+        var arms = spec.Arms();
         var total = RunBlocks(spec, arms, runBlock, options.Threads, progress, cancel);
         return total.ToResult(spec, options.BackendLabel);
     }

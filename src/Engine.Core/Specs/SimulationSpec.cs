@@ -150,6 +150,9 @@ public sealed record SimulationSpec
         return -1;
     }
 
+    /// <summary>The arms every replicate runs: the spec itself, then with [influence] its w^cur + step and w^cur - step arms.</summary>
+    public SimulationSpec[] Arms() => Influence is null ? [this] : [this, InfluenceArm(+1), InfluenceArm(-1)];
+
     /// <summary>The two arms of the influence estimate: curation of the influence model at w^cur + sign*step.</summary>
     public SimulationSpec InfluenceArm(int sign)
     {
