@@ -184,7 +184,8 @@ public static class QuadratureCuration
         public CuratedEvaluation Run<TLane>() where TLane : struct, ILane<TLane> => new Pass<TLane>(model, d, nodes, weights, mean, lower, directions, grid).Run();
     }
 
-    private static readonly string Width = SimdWidths.Resolve(SimdWidths.Auto) is "512x2" or "512" ? "512" : Vector256.IsHardwareAccelerated ? "256" : "scalar";
+    // From the hardware alone: LOOPSIM_SIMD and --simd choose the simulation's lanes, not the theory's.
+    private static readonly string Width = Vector512.IsHardwareAccelerated ? "512" : Vector256.IsHardwareAccelerated ? "256" : "scalar";
 
     /// <summary>
     /// One evaluation over a rule's nodes, structure of arrays in lanes of <typeparamref name="TLane"/>

@@ -98,6 +98,16 @@ public class EndToEndTests
         Assert.Contains("reproduce", outcome.StandardOutput, StringComparison.Ordinal);
     }
 
+    /// <summary>LOOPSIM_SIMD picks the simulation's lanes; the theory neither reads it nor fails on a bad one.</summary>
+    [Fact]
+    public void TheoryIgnoresTheSimulationsWidthVariable()
+    {
+        string specPath = Loopsim.WriteSpec(SpecText.Pair.Replace("k = \"inf\"", "k = 4", StringComparison.Ordinal), out string folder, "pair.toml");
+        var outcome = Loopsim.RunWith(new Dictionary<string, string> { ["LOOPSIM_SIMD"] = "1024" }, "theory", specPath, "--out", Path.Combine(folder, "out"));
+        Assert.Equal(0, outcome.ExitCode);
+        Assert.Contains("locally stable", outcome.StandardOutput, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void TheoryWritesTheoryJson()
     {
