@@ -291,15 +291,6 @@ public static class CuratedMoments
         {
             return ((T[])mean.Clone(), (T[])cov.Clone());
         }
-        var sigmaV = new T[d];
-        for (int r = 0; r < d; r++)
-        {
-            sigmaV[r] = T.From(0);
-            for (int c = 0; c < d; c++)
-            {
-                sigmaV[r] += cov[r * d + c] * T.From(v[c]);
-            }
-        }
         if (model.Reward == RewardKind.Quadratic && !model.IsInfiniteK)
         {
             return QuadratureCuration.Of(model, mean, cov);
@@ -310,11 +301,20 @@ public static class CuratedMoments
             var (parameters, constants) = ModelTable.RewardOf(model);
             var tiltMean = new T[d];
             var tiltCov = new T[d * d];
-            ModelStep.TiltedMoments<T, LaneSpan<T>, ConstantSpan>(in parameters, new ConstantSpan(constants), d, (T[])mean.Clone(), (T[])cov.Clone(), tiltMean, tiltCov,
+            ModelStep.TiltedMoments<T, LaneSpan<T>, ConstantSpan>(in parameters, new ConstantSpan(constants), d, mean, cov, tiltMean, tiltCov,
                 new T[d * d], new T[d * (d + 1)], new T[d * d]);
             return (tiltMean, tiltCov);
         }
         // Linear, finite K: the choice only sees the projection a.x, a one-dimensional problem in s = beta sqrt(a' Sigma a).
+        var sigmaV = new T[d];
+        for (int r = 0; r < d; r++)
+        {
+            sigmaV[r] = T.From(0);
+            for (int c = 0; c < d; c++)
+            {
+                sigmaV[r] += cov[r * d + c] * T.From(v[c]);
+            }
+        }
         var quadratic = T.From(0);
         for (int r = 0; r < d; r++)
         {

@@ -204,8 +204,6 @@ public static class QuadratureCuration
         private readonly TLane[] _scaledExp;     // e^(r - highest)
         private readonly TLane[][] _moment;      // per moment q: g_q(x_p) = 1, x_r, x_r x_c
         private readonly double[][] _x;          // per coordinate, per node
-        private readonly double _lowest;
-        private readonly double _highest;
         private readonly double _start;
         private readonly YGrid _grid;
         private readonly (double[] MeanDot, double[] LowerDot)[]? _directions;
@@ -230,8 +228,7 @@ public static class QuadratureCuration
             var rewards = new double[padded];
             var (parameters, constants) = ModelTable.RewardOf(model);
             var point = new Dual[d];
-            _lowest = double.PositiveInfinity;
-            _highest = double.NegativeInfinity;
+            double lowest = double.PositiveInfinity, highest = double.NegativeInfinity;
             for (int p = 0; p < _count; p++)
             {
                 for (int r = 0; r < d; r++)
@@ -249,19 +246,19 @@ public static class QuadratureCuration
                 rewards[p] = reward;
                 if (weights[p] > NegligibleWeight)
                 {
-                    _lowest = Math.Min(_lowest, reward);
-                    _highest = Math.Max(_highest, reward);
+                    lowest = Math.Min(lowest, reward);
+                    highest = Math.Max(highest, reward);
                 }
             }
             _grid = grid;
-            _start = grid.FullRange ? _lowest - _highest - 5 : LowerLimit(rewards, weights, _x, _highest, model.K, _lowest - _highest - 5);
+            _start = grid.FullRange ? lowest - highest - 5 : LowerLimit(rewards, weights, _x, highest, model.K, lowest - highest - 5);
             // Rewards are shifted by the highest one so that e^r never overflows.
             var scaledExp = new double[padded];
             var paddedWeights = new double[padded];
             weights.CopyTo(paddedWeights, 0);
             for (int p = 0; p < _count; p++)
             {
-                scaledExp[p] = Math.Exp(rewards[p] - _highest);
+                scaledExp[p] = Math.Exp(rewards[p] - highest);
             }
             _weights = ToLanes(paddedWeights);
             _scaledExp = ToLanes(scaledExp);
