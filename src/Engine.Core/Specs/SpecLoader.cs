@@ -138,9 +138,9 @@ public static class SpecLoader
     private static void RejectOversizedDimension(string text)
     {
         var match = System.Text.RegularExpressions.Regex.Match(text, @"^\s*dimension\s*=\s*(\d{1,18})\s*(#.*)?$", System.Text.RegularExpressions.RegexOptions.Multiline);
-        if (match.Success && long.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) > MaxDimension)
+        if (match.Success && long.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) is var dimension and > MaxDimension)
         {
-            throw SpecException.Invalid("dimension", long.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), $"an integer from 1 to {MaxDimension}");
+            throw SpecException.Invalid("dimension", dimension, $"an integer from 1 to {MaxDimension}");
         }
     }
 
