@@ -30,4 +30,7 @@ internal sealed class ConsoleOutput(bool quiet, bool json)
     }
 
     public ProgressLine Progress(string unit, long total) => new(unit, total, silent: quiet || json);
+
+    /// <summary>Whether progress is off (--quiet or --json).</summary>
+    public bool Silent => quiet || json;
 }

@@ -19,6 +19,9 @@ internal sealed class OutputFolder
         _path = path;
     }
 
+    /// <summary>The path of a file in the folder (which is not created until something is written).</summary>
+    public string PathOf(string name) => Path.Combine(_path, name);
+
     public string Write(string name, string contents)
     {
         Directory.CreateDirectory(_path);

@@ -7,6 +7,11 @@ var root = new RootCommand("loopsim: finite-sample replicates of coupled self-co
 {
     RunCommand.Create(),
     TheoryCommand.Create(),
+    SweepCommand.Create(),
+    StoreCommands.Merge(),
+    StoreCommands.Export(),
+    StoreCommands.Plot(),
+    StoreCommands.Slurm(),
     ReproduceCommand.Create(),
     InitCommand.Create(),
     ValidateCommand.Create(),

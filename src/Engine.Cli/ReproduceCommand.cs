@@ -5,7 +5,9 @@ using Engine.Core.Results;
 using Engine.Core.Specs;
 using Engine.Simulation;
 using Engine.Sweeps;
-using Engine.Theory;
+using Engine.Sweeps.Plots;
+using Engine.Sweeps.Running;
+using Engine.Sweeps.Store;
 
 namespace Engine.Cli;
 
@@ -23,7 +25,7 @@ internal static class ReproduceCommand
         var device = CommandLine.DeviceOption();
         var quiet = CommandLine.QuietOption();
         var json = CommandLine.JsonOption();
-        var output = new Option<string>("--out", "-o") { Description = "Folder for fig3.csv and the spec used.", DefaultValueFactory = _ => "loopsim-out/fig3" };
+        var output = new Option<string>("--out", "-o") { Description = "Folder for fig3.csv, the figure fig3.png and fig3.svg, the store fig3.duckdb and the spec used (each replaced by a new run).", DefaultValueFactory = _ => "loopsim-out/fig3" };
         var fig3 = new Command("fig3", "The coupling sweep of docs/model.md section 6: self- and cross-influence of curating theta, for n = 4, 12, 64.")
         {
             quick, replicates, threads, backend, device, simd, precision, output, quiet, json,
@@ -39,60 +41,63 @@ internal static class ReproduceCommand
 
     private static int RunFig3(Fig3.Preset preset, long? replicatesOverride, RunOptions options, OutputFolder folder, ConsoleOutput console)
     {
-        string specText = Fig3.SpecText(preset.Rounds, preset.BurnIn, preset.Replicates);
-        var baseSpec = CommandLine.ApplyOverrides(SpecLoader.Parse(specText, "fig3.toml"), replicatesOverride, null);
-        var cells = new List<(int N, double T, SimulationSpec Spec)>();
-        foreach (int n in Fig3.SampleSizes)
+        if (replicatesOverride is < 2)
         {
-            foreach (double t in Fig3.CouplingScales)
-            {
-                cells.Add((n, t, Fig3.Cell(baseSpec, t, n)));
-            }
+            throw SpecException.Invalid("--replicates", replicatesOverride, "an integer >= 2");
         }
-        console.Line($"fig3 ({preset.Name}): {cells.Count} cells, {baseSpec.Replicates} replicates x {baseSpec.Rounds} rounds each (burn-in {baseSpec.BurnIn}), seed {baseSpec.Seed}, backend {options.BackendLabel}");
+        var sweep = Fig3.Load(preset, replicatesOverride);
+        var baseSpec = sweep.Cells[0].Spec;
+        int nAxis = sweep.AxisIndex(Fig3.SampleSizeAxis), tAxis = sweep.AxisIndex(SweepLoader.CouplingPath);
+        console.Line($"fig3 ({preset.Name}): {sweep.Cells.Count} cells, {baseSpec.Replicates} replicates x {baseSpec.Rounds} rounds each (burn-in {baseSpec.BurnIn}), seed {baseSpec.Seed}, backend {options.BackendLabel}");
         console.Line("influence of curating theta (dA/dw_theta^cur, real absorbs), mean over replicates with 95% CI");
-        var theory = Fig3.CouplingScales.ToDictionary(t => t, t => TheoryCommand.Analyse(Fig3.Cell(baseSpec, t, Fig3.SampleSizes[0])));
+
+        // The store of this run: replaced, as fig3.csv is, by every run into the folder.
+        string storePath = folder.PathOf("fig3.duckdb");
+        if (File.Exists(storePath))
+        {
+            File.Delete(storePath);
+        }
+        var results = new CellResult[sweep.Cells.Count];
+        SweepCommand.Run(sweep, storePath, Shard.Whole, resume: false, options, console, result => results[result.Cell.Index] = result, describe: false);
+
         var table = new TextTable("t", "n", "self dA_theta", "95% CI", "theory", "cross dA_phi", "95% CI", "theory");
         var csv = new StringBuilder("t,n,self_influence,self_se,self_ci_low,self_ci_high,cross_influence,cross_se,cross_ci_low,cross_ci_high,diverged,theory_self_influence,theory_cross_influence\n");
-        var selfMeans = new Dictionary<int, List<(double T, double Self)>>();
-        long totalWork = cells.Sum(cell => cell.Spec.Replicates * cell.Spec.N());
-        long doneBefore = 0;
-        var rows = new List<(double T, int N, SimulationResult Result, double TheorySelf, double TheoryCross)>();
-        using (var progress = console.Progress("replicates x n", totalWork))
+        var selfMeans = new Dictionary<long, List<(double T, double Self)>>();
+        var rows = new List<(double T, long N, SimulationResult Result, double TheorySelf, double TheoryCross)>();
+        foreach (var cell in results)
         {
-            for (int c = 0; c < cells.Count; c++)
-            {
-                var (n, t, spec) = cells[c];
-                progress.Label = $"cell {c + 1}/{cells.Count} (n={n}, t={t}): ";
-                long weight = spec.N();
-                var result = Engine.Gpu.AnyBackend.Run(spec, options, new Progress(done => progress.Report(doneBefore + done * weight)));
-                doneBefore += spec.Replicates * weight;
-                RunCommand.WarnIfDiverged(result);
-                var self = result.Influence![0];
-                var cross = result.Influence[1];
-                var (theorySelf, theoryCross) = TheoryInfluence(theory[t]);
-                table.Add(t.ToString(CultureInfo.InvariantCulture), n.ToString(CultureInfo.InvariantCulture),
-                    TextTable.Number(self.Mean), TextTable.Interval(self), TextTable.Number(theorySelf),
-                    TextTable.Number(cross.Mean), TextTable.Interval(cross), TextTable.Number(theoryCross));
-                csv.Append(CultureInfo.InvariantCulture, $"{t},{n},{Csv.Number(self.Mean)},{Csv.Number(self.StandardError)},{Csv.Number(self.Lower95)},{Csv.Number(self.Upper95)},");
-                csv.Append(CultureInfo.InvariantCulture, $"{Csv.Number(cross.Mean)},{Csv.Number(cross.StandardError)},{Csv.Number(cross.Lower95)},{Csv.Number(cross.Upper95)},{result.Diverged},");
-                csv.Append(CultureInfo.InvariantCulture, $"{Csv.Number(theorySelf)},{Csv.Number(theoryCross)}\n");
-                (selfMeans.TryGetValue(n, out var list) ? list : selfMeans[n] = []).Add((t, self.Mean));
-                rows.Add((t, n, result, theorySelf, theoryCross));
-            }
+            double t = SweepAxis.Number(cell.Cell.Values[tAxis]);
+            long n = (long)cell.Cell.Values[nAxis];
+            var result = cell.Result;
+            var self = result.Influence![0];
+            var cross = result.Influence[1];
+            double theorySelf = cell.Models[0].TheoryInfluence, theoryCross = cell.Models[1].TheoryInfluence;
+            table.Add(t.ToString(CultureInfo.InvariantCulture), n.ToString(CultureInfo.InvariantCulture),
+                TextTable.Number(self.Mean), TextTable.Interval(self), TextTable.Number(theorySelf),
+                TextTable.Number(cross.Mean), TextTable.Interval(cross), TextTable.Number(theoryCross));
+            csv.Append(CultureInfo.InvariantCulture, $"{t},{n},{Csv.Number(self.Mean)},{Csv.Number(self.StandardError)},{Csv.Number(self.Lower95)},{Csv.Number(self.Upper95)},");
+            csv.Append(CultureInfo.InvariantCulture, $"{Csv.Number(cross.Mean)},{Csv.Number(cross.StandardError)},{Csv.Number(cross.Lower95)},{Csv.Number(cross.Upper95)},{result.Diverged},");
+            csv.Append(CultureInfo.InvariantCulture, $"{Csv.Number(theorySelf)},{Csv.Number(theoryCross)}\n");
+            (selfMeans.TryGetValue(n, out var list) ? list : selfMeans[n] = []).Add((t, self.Mean));
+            rows.Add((t, n, result, theorySelf, theoryCross));
         }
         console.Text(table.ToString());
         console.Line("");
-        double? theoryCrossing = TheorySignChange(baseSpec);
+        var grid = sweep.Axes[tAxis].Values.Select(SweepAxis.Number).ToArray();
+        double? theoryCrossing = TheorySignChange(t => sweep.Build(nAxis < tAxis ? [sweep.Axes[nAxis].Values[0], t] : [t, sweep.Axes[nAxis].Values[0]]), grid);
         console.Line($"the self-influence dJ_theta/dw_theta^cur changes sign at coupling t = {FormatCrossing(theoryCrossing)} (population theory)");
         var crossings = selfMeans.ToDictionary(entry => entry.Key, entry => Fig3Crossings.Interpolated(entry.Value));
         foreach (var (n, crossing) in crossings)
         {
             console.Line($"  and at t = {FormatCrossing(crossing)} in the n = {n} estimates (linear interpolation between grid points)");
         }
-        folder.Write("fig3-spec.toml", specText);
+        folder.Write("fig3-spec.toml", Fig3.PresetText(preset, replicatesOverride));
         string path = folder.Write("fig3.csv", csv.ToString());
-        console.Line($"wrote {path}");
+        using (var store = SweepStore.Open(storePath))
+        {
+            var (png, _) = SweepFigure.Draw(SweepFigure.Data(store), Path.GetDirectoryName(path)!, "fig3");
+            console.Line($"wrote {path}, {png} (and .svg) and the store {storePath}");
+        }
         if (console.Json)
         {
             console.Result(Json(preset, baseSpec, options, rows, theoryCrossing, crossings));
@@ -101,8 +106,8 @@ internal static class ReproduceCommand
     }
 
     /// <summary>The sweep as JSON (--json): every cell with its estimates and theory, and the sign changes; undefined numbers are null.</summary>
-    private static string Json(Fig3.Preset preset, SimulationSpec baseSpec, RunOptions options, List<(double T, int N, SimulationResult Result, double TheorySelf, double TheoryCross)> rows,
-        double? theoryCrossing, Dictionary<int, double?> crossings)
+    private static string Json(Fig3.Preset preset, SimulationSpec baseSpec, RunOptions options, List<(double T, long N, SimulationResult Result, double TheorySelf, double TheoryCross)> rows,
+        double? theoryCrossing, Dictionary<long, double?> crossings)
     {
         using var stream = new MemoryStream();
         using (var json = new System.Text.Json.Utf8JsonWriter(stream, new System.Text.Json.JsonWriterOptions { Indented = true }))
@@ -147,16 +152,16 @@ internal static class ReproduceCommand
         return Encoding.UTF8.GetString(stream.ToArray());
     }
 
-    private static long N(this SimulationSpec spec) => spec.Models[0].N;
-
-    private static (double Self, double Cross) TheoryInfluence(TheoryResult theory) =>
-        theory.Converged ? (theory.InfluenceOf(0, 0), theory.InfluenceOf(0, 1)) : (double.NaN, double.NaN);
+    private static double TheorySelf(SimulationSpec spec)
+    {
+        var theory = TheoryCommand.Analyse(spec);
+        return theory.Converged ? theory.InfluenceOf(0, 0) : double.NaN;
+    }
 
     /// <summary>The coupling where the theory's self-influence crosses zero, by bisection between the grid points that bracket it.</summary>
-    private static double? TheorySignChange(SimulationSpec baseSpec)
+    private static double? TheorySignChange(Func<object, SimulationSpec> cellAt, double[] grid)
     {
-        double Self(double t) => TheoryInfluence(TheoryCommand.Analyse(Fig3.Cell(baseSpec, t, Fig3.SampleSizes[0]))).Self;
-        var grid = Fig3.CouplingScales;
+        double Self(double t) => TheorySelf(cellAt(t));
         for (int g = 0; g + 1 < grid.Length; g++)
         {
             double low = grid[g], high = grid[g + 1];
@@ -184,10 +189,4 @@ internal static class ReproduceCommand
     }
 
     private static string FormatCrossing(double? t) => t is { } value ? value.ToString("F4", CultureInfo.InvariantCulture) : "(no sign change on the grid)";
-
-    /// <summary>Forwards progress synchronously (System.Progress would post to the thread pool).</summary>
-    private sealed class Progress(Action<long> report) : IProgress<long>
-    {
-        public void Report(long value) => report(value);
-    }
 }

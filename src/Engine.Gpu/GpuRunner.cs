@@ -97,7 +97,7 @@ public static class GpuRunner
                 int blocks = (count + SimulationRunner.BlockSize - 1) / SimulationRunner.BlockSize;
                 for (int arm = 0; arm < arms.Length; arm++)
                 {
-                    simulate(count, Arguments(spec, layout, models[arm], constants[arm], state, arm == 0 ? trajectory.View : ArrayView<T>.Empty, stationary[arm], finite[arm], first, count));
+                    simulate(count, Arguments(spec, layout, models[arm], constants[arm], state, arm == 0 ? trajectory.View : ArrayView<T>.Empty, stationary[arm], finite[arm], spec.FirstReplicate + first, count));
                 }
                 int last = arms.Length - 1;
                 reduce(quantities * blocks, new ReductionArguments<T>

@@ -174,6 +174,25 @@ public static class SimulationRunner
         new BlockStatistics(spec, trajectory, stationary, influence) { Diverged = diverged }.ToResult(spec, backend);
 
     /// <summary>
+    /// One result of two batches of the same spec's replicates: <paramref name="earlier"/>'s, then
+    /// <paramref name="later"/>'s, which starts where the earlier ends. The sums merge in that order,
+    /// so the same batches always give the same bits.
+    /// </summary>
+    public static SimulationResult Combine(SimulationResult earlier, SimulationResult later)
+    {
+        var first = earlier.Moments ?? throw new ArgumentException("The result carries no moments.", nameof(earlier));
+        var second = later.Moments ?? throw new ArgumentException("The result carries no moments.", nameof(later));
+        if (later.Spec.FirstReplicate != earlier.Spec.FirstReplicate + earlier.Spec.Replicates)
+        {
+            throw new ArgumentException("The later batch does not start where the earlier one ends.", nameof(later));
+        }
+        var spec = earlier.Spec with { Replicates = earlier.Spec.Replicates + later.Spec.Replicates };
+        var total = new BlockStatistics(spec, (Moments[])first.Trajectory.Clone(), (Moments[])first.Stationary.Clone(), (Moments[])first.Influence.Clone()) { Diverged = first.Diverged };
+        total.Merge(new BlockStatistics(later.Spec, second.Trajectory, second.Stationary, second.Influence) { Diverged = second.Diverged });
+        return total.ToResult(spec, earlier.Backend) with { Device = earlier.Device };
+    }
+
+    /// <summary>
     /// The stationary J_i(p_j) (M x M per replicate) and the finite flag of replicates
     /// 0..count-1 of the spec's base arm, one by one: for comparing backends replicate by replicate.
     /// </summary>
@@ -222,8 +241,8 @@ public static class SimulationRunner
         var stationary = arms.Select(_ => new TLane[m * m]).ToArray();
         var laneTrajectory = new double[trajectoryLength];
         var laneStationary = arms.Select(_ => new double[m * m]).ToArray();
-        long first = block * BlockSize;
-        long last = Math.Min(first + BlockSize, spec.Replicates);
+        long first = spec.FirstReplicate + block * BlockSize;
+        long last = Math.Min(first + BlockSize, spec.FirstReplicate + spec.Replicates);
         for (long group = first; group < last; group += width)
         {
             var finite = loops[0].Run(group, trajectory, stationary[0]);
@@ -367,6 +386,7 @@ internal sealed class BlockStatistics
             CrossReward = crossReward,
             Influence = _influence.Length == 0 ? null : _influence.Select(moments => moments.ToEstimate()).ToArray(),
             Trajectory = points,
+            Moments = new ResultMoments((Moments[])_trajectory.Clone(), (Moments[])_stationary.Clone(), (Moments[])_influence.Clone(), Diverged),
         };
     }
 }

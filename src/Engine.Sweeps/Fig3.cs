@@ -3,72 +3,57 @@ using Engine.Core.Specs;
 namespace Engine.Sweeps;
 
 /// <summary>
-/// The worked example of docs/model.md section 6 (our analogue of the paper's Figure 3): two coupled
-/// models in d = 2, quadratic rewards on their own real data, K = inf, curation of theta perturbed.
+/// The worked example of docs/model.md section 6 (our analogue of the paper's Figure 3): the sweep
+/// spec specs/fig3.toml, shipped inside the engine, with a quick and a full preset.
 /// </summary>
 public static class Fig3
 {
-    /// <summary>
-    /// The coupling scales. The last is 1.16, not 1.2: at 1.2 theta's real weight is 0, and the
-    /// w^cur + step arm (step 0.02, taken from real) would need a negative weight.
-    /// </summary>
-    public static readonly double[] CouplingScales = [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.16];
-
-    /// <summary>The n of the sweep.</summary>
-    public static readonly int[] SampleSizes = [4, 12, 64];
-
-    /// <summary>The spec at coupling 1 (the sweep scales its cross weights); rounds and replicates set per preset.</summary>
-    public static string SpecText(int rounds, int burnIn, long replicates) => $$"""
-        # docs/model.md section 6 at coupling scale t = 1; cell t scales every cross weight by t (real absorbs).
-        dimension = 2
-        rounds = {{rounds}}
-        burn_in = {{burnIn}}
-        replicates = {{replicates}}
-        seed = 1
-
-        [[model]]
-        name = "theta"
-        n = 64
-        covariance = "full"
-        real_mean = [0.0, 0.0]
-        real_cov = [[1.0, 0.0], [0.0, 1.0]]
-        reward = "quadratic"
-        reward_center = [0.0, 0.0]
-        beta = 0.25
-        k = "inf"
-        weights = { real = 0.1, curated = 0.4, cross = { phi = 0.5 } }
-
-        [[model]]
-        name = "phi"
-        n = 64
-        covariance = "full"
-        real_mean = [-3.0, 0.0]
-        real_cov = [[1.0, 0.0], [0.0, 1.0]]
-        reward = "quadratic"
-        reward_center = [-3.0, 0.0]
-        beta = 0.25
-        k = "inf"
-        weights = { real = 0.2, curated = 0.3, cross = { theta = 0.5 } }
-
-        [influence]
-        model = "theta"
-        absorb = "real"
-        step = 0.02
-
-        """;
-
-    /// <summary>Rounds, burn-in and replicates of a preset.</summary>
-    public sealed record Preset(string Name, int Rounds, int BurnIn, long Replicates);
+    /// <summary>Rounds, burn-in and replicates of a preset, set over the spec's own.</summary>
+    public sealed record Preset(string Name, int Rounds, int BurnIn, long Replicates)
+    {
+        /// <summary>The preset as overrides of the spec's top-level keys.</summary>
+        public IReadOnlyDictionary<string, object> Overrides(long? replicates) => new Dictionary<string, object>
+        {
+            ["rounds"] = (long)Rounds,
+            ["burn_in"] = (long)BurnIn,
+            ["replicates"] = replicates ?? Replicates,
+        };
+    }
 
     /// <summary>The --quick preset.</summary>
     public static readonly Preset Quick = new("quick", 60, 20, 512);
-    /// <summary>The full preset.</summary>
+    /// <summary>The full preset (the spec file's own values).</summary>
     public static readonly Preset Full = new("full", 200, 100, 4096);
 
-    /// <summary>One cell of the sweep: coupling t and sample size n for both models.</summary>
-    public static SimulationSpec Cell(SimulationSpec baseSpec, double coupling, int n)
+    /// <summary>The path of the n axis and of the coupling axis.</summary>
+    public const string SampleSizeAxis = "model.*.n";
+
+    /// <summary>The text of specs/fig3.toml.</summary>
+    public static string SpecText { get; } = ReadSpec();
+
+    /// <summary>The spec without its [sweep] tables: the model at coupling 1, a plain spec.</summary>
+    public static string BaseText => SpecText[..SpecText.IndexOf("\n[sweep]", StringComparison.Ordinal)];
+
+    /// <summary>specs/fig3.toml with the preset's rounds, burn-in and replicates written in: the file a run used.</summary>
+    public static string PresetText(Preset preset, long? replicates = null)
     {
-        var scaled = Coupling.Apply(baseSpec, coupling, $"cell t={coupling:R}, n={n}");
-        return scaled with { Models = scaled.Models.Select(model => model with { N = n }).ToArray() };
+        string text = SpecText;
+        foreach (var (key, value) in preset.Overrides(replicates))
+        {
+            text = System.Text.RegularExpressions.Regex.Replace(text, $@"(?m)^{key} = \d+$", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{key} = {value}"));
+        }
+        return text;
+    }
+
+    /// <summary>The sweep of a preset; <paramref name="replicates"/> overrides the preset's.</summary>
+    public static SweepSpec Load(Preset preset, long? replicates = null) =>
+        SweepLoader.Parse(SpecText, "fig3.toml", preset.Overrides(replicates));
+
+    private static string ReadSpec()
+    {
+        using var stream = typeof(Fig3).Assembly.GetManifestResourceStream("fig3.toml")
+            ?? throw new InvalidOperationException("specs/fig3.toml is not embedded in Engine.Sweeps");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
     }
 }

@@ -27,4 +27,12 @@ public sealed record SimulationResult
     public Estimate[]? Influence { get; init; }
     /// <summary>Rounds 0..T, models in order.</summary>
     public required TrajectoryPoint[] Trajectory { get; init; }
+    /// <summary>The sums the estimates were made from, for merging the result with a later batch of replicates.</summary>
+    public ResultMoments? Moments { get; init; }
 }
+
+/// <summary>
+/// The running moments behind a result, in the layout of the runner's block statistics: per round,
+/// model and value the trajectory, J_i(p_j) for every pair, the influence quotient per model.
+/// </summary>
+public sealed record ResultMoments(Moments[] Trajectory, Moments[] Stationary, Moments[] Influence, long Diverged);

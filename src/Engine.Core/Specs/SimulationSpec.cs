@@ -123,6 +123,11 @@ public sealed record SimulationSpec
     public required int BurnIn { get; init; }
     /// <summary>Independent replicates.</summary>
     public required long Replicates { get; init; }
+    /// <summary>
+    /// The index of the first replicate, whose random streams the run starts at: 0 for a run, j x R
+    /// for batch j of a sweep cell with a precision target, so its batches never share a stream.
+    /// </summary>
+    public long FirstReplicate { get; init; }
     /// <summary>The random streams' seed.</summary>
     public required uint Seed { get; init; }
     /// <summary>Simultaneous or sequential refits.</summary>

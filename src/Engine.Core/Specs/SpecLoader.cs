@@ -30,6 +30,11 @@ public static class SpecLoader
     private static readonly string[] WeightKeys = ["real", "curated", "self", "cross"];
     private static readonly string[] InfluenceKeys = ["model", "absorb", "step"];
 
+    /// <summary>The keys of a sweep spec's [sweep] table (docs/spec.md, "Sweeps").</summary>
+    public static readonly IReadOnlyList<string> SweepKeys = ["independent", "target_half_width", "max_replicates", "axis"];
+    /// <summary>The keys of each [[sweep.axis]] table.</summary>
+    public static readonly IReadOnlyList<string> SweepAxisKeys = ["path", "values", "absorb"];
+
     /// <summary>Every key the loader accepts, as a dotted path (docs/spec.md documents each; a test holds them equal).</summary>
     public static IReadOnlyList<string> AcceptedKeys =>
     [
@@ -37,10 +42,16 @@ public static class SpecLoader
         .. ModelKeys.Select(key => "model." + key),
         .. WeightKeys.Select(key => "model.weights." + key),
         .. InfluenceKeys.Select(key => "influence." + key),
+        "sweep",
+        .. SweepKeys.Select(key => "sweep." + key),
+        .. SweepAxisKeys.Select(key => "sweep.axis." + key),
     ];
 
     /// <summary>Loads and validates a spec file; every rule failure is a <see cref="SpecException"/>.</summary>
-    public static SimulationSpec LoadFile(string path)
+    public static SimulationSpec LoadFile(string path) => Parse(ReadFile(path), path);
+
+    /// <summary>The text of a spec file, refused with one line when it is missing or too large to be a spec.</summary>
+    public static string ReadFile(string path)
     {
         if (!File.Exists(path))
         {
@@ -51,11 +62,14 @@ public static class SpecLoader
         {
             throw new SpecException($"SPEC = \"{path}\": {bytes / (1024.0 * 1024.0):F1} MB; a spec is at most {MaxFileBytes >> 20} MB (dimension <= {MaxDimension} and at most {ReplicateStream.MaxModels} models keep a real one far smaller)");
         }
-        return Parse(File.ReadAllText(path), path);
+        return File.ReadAllText(path);
     }
 
     /// <summary>Parses and validates spec text; <paramref name="sourceName"/> names it in syntax errors.</summary>
-    public static SimulationSpec Parse(string text, string sourceName = "spec.toml")
+    public static SimulationSpec Parse(string text, string sourceName = "spec.toml") => FromTable(ParseDocument(text, sourceName));
+
+    /// <summary>The TOML document of spec text, not yet validated; a syntax error is a <see cref="SpecException"/> naming the line.</summary>
+    public static TomlTable ParseDocument(string text, string sourceName = "spec.toml")
     {
         RejectOversizedDimension(text);
         var document = SyntaxParser.Parse(text, sourceName, true);
@@ -73,12 +87,16 @@ public static class SpecLoader
         {
             throw new SpecException($"{sourceName}: TOML syntax error at line {e.Line}: {e.Message}");
         }
-        return FromTable(root);
+        return root;
     }
 
     /// <summary>Validates a parsed TOML document.</summary>
     public static SimulationSpec FromTable(TomlTable root)
     {
+        if (root.ContainsKey("sweep"))
+        {
+            throw new SpecException("sweep: this is a sweep spec ([sweep] and [[sweep.axis]]); run its cells with loopsim sweep, check them with loopsim validate");
+        }
         var top = new TomlTableReader(root, "", TopLevelKeys);
         top.RejectUnknownKeys();
         int dimension = (int)top.Integer("dimension", 1, MaxDimension, $"an integer from 1 to {MaxDimension}");

@@ -173,7 +173,7 @@ public class FixedPointTests
     };
 
     private static string Fig3Cell(double t) =>
-        Engine.Sweeps.Fig3.SpecText(10, 0, 2)
+        Engine.Sweeps.Fig3.BaseText
             .Replace("cross = { phi = 0.5 }", FormattableString.Invariant($"cross = {{ phi = {0.5 * t} }}"))
             .Replace("real = 0.1,", FormattableString.Invariant($"real = {0.6 - 0.5 * t},"))
             .Replace("cross = { theta = 0.5 }", FormattableString.Invariant($"cross = {{ theta = {0.5 * t} }}"))
