@@ -57,7 +57,7 @@ public static class SweepMerge
         {
             if (!seen.ContainsKey(index))
             {
-                throw SpecException.Invalid("SHARD_STORE", $"{shards.Count} stores", $"shard {index}/{first.Shard.Count} is missing: give the stores of all {first.Shard.Count} shards");
+                throw new SpecException($"SHARD_STORE: shard {index}/{first.Shard.Count} is missing: give the stores of all {first.Shard.Count} shards of the sweep");
             }
         }
 
