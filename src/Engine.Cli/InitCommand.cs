@@ -7,13 +7,13 @@ namespace Engine.Cli;
 internal static class InitCommand
 {
     /// <summary>The examples, by name: the files of specs/ that ship inside the program.</summary>
-    public static readonly string[] Examples = ["coupled-pair", "ring", "diverging"];
+    public static readonly string[] Examples = ["coupled-pair", "ring", "diverging", "fig3"];
 
     public static Command Create()
     {
         var example = new Option<string>("--example", "-e")
         {
-            Description = "coupled-pair (two coupled models, the worked example at t = 0.6, with influence), ring (three models, each learning from the next; K = 4) or diverging (a linear-reward loop whose variance runs away).",
+            Description = "coupled-pair (two coupled models, the worked example at t = 0.6, with influence), ring (three models, each learning from the next; K = 4) diverging (a linear-reward loop whose variance runs away) or fig3 (the sweep of the worked example: loopsim sweep runs it).",
             DefaultValueFactory = _ => Examples[0],
         };
         var output = new Option<string?>("--out", "-o") { Description = "The file to write (default: NAME.toml in the current folder); an existing file is never overwritten." };

@@ -66,6 +66,7 @@ internal static class SweepCommand
     /// <summary>Runs the shard's unfinished cells into the store, with progress; <paramref name="finished"/> sees each cell as it commits.</summary>
     public static SweepRunSummary Run(SweepSpec sweep, string storePath, Shard shard, bool resume, RunOptions options, ConsoleOutput console, Action<CellResult> finished, bool describe = true)
     {
+        Engine.Gpu.GpuRunner.EnsureDevice(options);
         using var store = SweepStore.OpenForRun(storePath, sweep, shard, resume);
         if (store.Info.EngineVersion != SweepStore.EngineVersion)
         {

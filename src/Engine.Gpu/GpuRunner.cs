@@ -42,6 +42,15 @@ public static class GpuRunner
         return result with { Device = device.Name };
     }
 
+    /// <summary>Opens the device the options name now, so a missing one is reported before any output is made (a sweep's store).</summary>
+    public static void EnsureDevice(RunOptions options)
+    {
+        if (options.Backend == Backends.Gpu)
+        {
+            Opened(options.Device);
+        }
+    }
+
     private static readonly Dictionary<string, OpenedDevice> Devices = [];
 
     /// <summary>

@@ -6,6 +6,29 @@ namespace Engine.Tests.Cli;
 /// <summary>loopsim init and validate, as a new user meets them.</summary>
 public class FirstStepsTests
 {
+    [Fact]
+    public void TheFig3SweepExampleInitsValidatesSweepsAndExports()
+    {
+        string folder = Loopsim.TemporaryFolder();
+        string path = Path.Combine(folder, "fig3.toml");
+        Assert.Equal(0, Loopsim.Run("init", "--example", "fig3", "--out", path).ExitCode);
+        var validate = Loopsim.Run("validate", path);
+        Assert.Equal(0, validate.ExitCode);
+        Assert.Contains("valid sweep: 45 cells (3 model.*.n x 15 coupling)", validate.StandardOutput, StringComparison.Ordinal);
+        string store = Path.Combine(folder, "fig3.duckdb");
+        var sweep = Loopsim.Run("sweep", path, "--replicates", "16", "--store", store);
+        Assert.True(sweep.ExitCode == 0, sweep.StandardError);
+        Assert.Contains("45 cells run", sweep.StandardOutput, StringComparison.Ordinal);
+        // Not a terminal: one progress line per finished cell.
+        Assert.Equal(45, sweep.StandardError.Split('\n').Count(line => line.StartsWith("cell ", StringComparison.Ordinal) && line.Contains(" done: model.*.n = ", StringComparison.Ordinal)));
+        string csv = Path.Combine(folder, "fig3.csv");
+        Assert.Equal(0, Loopsim.Run("export", store, "--out", csv).ExitCode);
+        var lines = File.ReadAllLines(csv);
+        Assert.Equal("cell,model.*.n,coupling,model,alignment_mean,alignment_se,influence_mean,influence_se,theory_alignment,theory_influence,replicates,diverged", lines[0]);
+        Assert.Equal(1 + 45 * 2, lines.Length);
+        Assert.StartsWith("44,64,1.16,phi,", lines[^1], StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("coupled-pair")]
     [InlineData("ring")]
