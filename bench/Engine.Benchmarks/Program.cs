@@ -10,6 +10,7 @@ public static class Program
         ["theory-scaling"] = TheoryScaling.Run,
         ["simulation-scaling"] = SimulationScaling.Run,
         ["gpu-agreement"] = GpuAgreement.Run,
+        ["sweep-scale"] = SweepScale.Run,
     };
 
     public static void Main(string[] args)

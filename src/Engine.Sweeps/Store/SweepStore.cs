@@ -174,44 +174,68 @@ public sealed class SweepStore : IDisposable
     }
 
     /// <summary>Commits a finished cell: everything it reports, in one transaction.</summary>
-    public void Commit(SweepSpec sweep, CellResult cell)
+    public void Commit(SweepSpec sweep, CellResult cell) => Commit(sweep, [cell]);
+
+    /// <summary>
+    /// Commits finished cells in one transaction: each cell's row, axis values, estimates and
+    /// trajectory means, all or nothing. A transaction costs a few milliseconds whatever it holds
+    /// (most of it the write-ahead log's flush), so cells that finish while one commits go into the next.
+    /// </summary>
+    public void Commit(SweepSpec sweep, IReadOnlyList<CellResult> cells)
     {
         lock (_gate)
         {
             using var transaction = _connection.BeginTransaction();
-            var result = cell.Result;
-            int index = cell.Cell.Index;
-            Execute(_connection, "INSERT INTO cells VALUES ($1, $2, $3, $4, $5, $6, $7)", index, cell.Cell.Label(sweep.Axes), cell.Replicates, result.Diverged, cell.Batches, result.Backend, cell.Elapsed.TotalSeconds);
+            using (var rows = _connection.CreateAppender("cells"))
+            {
+                foreach (var cell in cells)
+                {
+                    rows.CreateRow().AppendValue(cell.Cell.Index).AppendValue(cell.Cell.Label(sweep.Axes)).AppendValue(cell.Replicates).AppendValue(cell.Result.Diverged)
+                        .AppendValue(cell.Batches).AppendValue(cell.Result.Backend).AppendValue(cell.Elapsed.TotalSeconds).EndRow();
+                }
+            }
             using (var values = _connection.CreateAppender("cell_values"))
             {
-                for (int a = 0; a < sweep.Axes.Count; a++)
+                foreach (var cell in cells)
                 {
-                    var value = cell.Cell.Values[a];
-                    var row = values.CreateRow().AppendValue(index).AppendValue(a).AppendValue(SweepAxis.Format(value));
-                    Nullable(row, SweepAxis.Number(value)).EndRow();
+                    for (int a = 0; a < sweep.Axes.Count; a++)
+                    {
+                        var value = cell.Cell.Values[a];
+                        var row = values.CreateRow().AppendValue(cell.Cell.Index).AppendValue(a).AppendValue(SweepAxis.Format(value));
+                        Nullable(row, SweepAxis.Number(value)).EndRow();
+                    }
                 }
             }
             using (var estimates = _connection.CreateAppender("estimates"))
             {
-                foreach (var model in cell.Models)
+                foreach (var cell in cells)
                 {
-                    var row = estimates.CreateRow().AppendValue(index).AppendValue(model.Model).AppendValue(model.Name);
-                    row = Nullable(Nullable(Nullable(Nullable(row, model.Alignment.Mean), model.Alignment.StandardError), model.Alignment.Lower95), model.Alignment.Upper95);
-                    var influence = model.Influence;
-                    row = Nullable(Nullable(Nullable(Nullable(row, influence?.Mean ?? double.NaN), influence?.StandardError ?? double.NaN), influence?.Lower95 ?? double.NaN), influence?.Upper95 ?? double.NaN);
-                    Nullable(Nullable(row, model.TheoryAlignment), model.TheoryInfluence).EndRow();
+                    foreach (var model in cell.Models)
+                    {
+                        var row = estimates.CreateRow().AppendValue(cell.Cell.Index).AppendValue(model.Model).AppendValue(model.Name);
+                        row = Nullable(Nullable(Nullable(Nullable(row, model.Alignment.Mean), model.Alignment.StandardError), model.Alignment.Lower95), model.Alignment.Upper95);
+                        var influence = model.Influence;
+                        row = Nullable(Nullable(Nullable(Nullable(row, influence?.Mean ?? double.NaN), influence?.StandardError ?? double.NaN), influence?.Lower95 ?? double.NaN), influence?.Upper95 ?? double.NaN);
+                        Nullable(Nullable(row, model.TheoryAlignment), model.TheoryInfluence).EndRow();
+                    }
                 }
             }
             using (var trajectories = _connection.CreateAppender("trajectories"))
             {
-                foreach (var point in result.Trajectory)
+                foreach (var cell in cells)
                 {
-                    var row = trajectories.CreateRow().AppendValue(index).AppendValue(point.Round).AppendValue(point.Model);
-                    row = Nullable(Nullable(Nullable(row, point.Alignment.Mean), point.Alignment.StandardError), point.TraceCovMean);
-                    row.AppendValue((IEnumerable<double?>)point.Mean.Select(v => double.IsFinite(v) ? v : (double?)null).ToArray()).EndRow();
+                    foreach (var point in cell.Result.Trajectory)
+                    {
+                        var row = trajectories.CreateRow().AppendValue(cell.Cell.Index).AppendValue(point.Round).AppendValue(point.Model);
+                        row = Nullable(Nullable(Nullable(row, point.Alignment.Mean), point.Alignment.StandardError), point.TraceCovMean);
+                        row.AppendValue((IEnumerable<double?>)point.Mean.Select(v => double.IsFinite(v) ? v : (double?)null).ToArray()).EndRow();
+                    }
                 }
             }
-            HoldForTests(index);
+            foreach (var cell in cells)
+            {
+                HoldForTests(cell.Cell.Index);
+            }
             transaction.Commit();
         }
     }
@@ -224,8 +248,8 @@ public sealed class SweepStore : IDisposable
 
     /// <summary>
     /// A test seam for "killed mid-write": with LOOPSIM_TEST_HOLD_COMMIT = N the process stops
-    /// inside cell N's transaction (its rows written, not committed) and says so on stderr, so a
-    /// test can kill it there. Unset in every real run.
+    /// inside the transaction that holds cell N (its rows written, not committed) and says so on
+    /// stderr, so a test can kill it there. Unset in every real run.
     /// </summary>
     private static void HoldForTests(int cell)
     {
