@@ -35,6 +35,17 @@ public class SweepStoreTests
         Assert.Equal(parquet, Export(merged, "parquet", folder));
     }
 
+    /// <summary>Any backend runs a sweep: the gpu kernels (on ILGPU's CPU accelerator here) give the reference's export, byte for byte.</summary>
+    [Fact]
+    public void TheGpuBackendSweepsToTheReferencesExport()
+    {
+        string spec = Loopsim.WriteSpec(SweepText.Small(replicates: 64, rounds: 10), out string folder);
+        string reference = Path.Combine(folder, "reference.duckdb"), gpu = Path.Combine(folder, "gpu.duckdb");
+        Ok(Loopsim.Run("sweep", spec, "--store", reference, "--backend", "reference", "--quiet"));
+        Ok(Loopsim.Run("sweep", spec, "--store", gpu, "--backend", "gpu", "--device", "cpu-accelerator", "--quiet"));
+        Assert.Equal(Export(reference, "csv", folder), Export(gpu, "csv", folder));
+    }
+
     [Fact]
     public void TheSlurmEnvironmentPicksTheShard()
     {
