@@ -57,6 +57,7 @@ internal sealed class ProgressLine(string unit, long total, bool silent = false)
         }
     }
 
-    private static string FormatSpan(TimeSpan span) =>
-        span.TotalMinutes >= 1 ? $"{(int)span.TotalMinutes}m{span.Seconds:D2}s" : $"{span.TotalSeconds:F1}s";
+    /// <summary>A duration as progress lines print it: 1h05m, 3m07s or 4.2s.</summary>
+    public static string FormatSpan(TimeSpan span) =>
+        span.TotalHours >= 1 ? $"{(int)span.TotalHours}h{span.Minutes:D2}m" : span.TotalMinutes >= 1 ? $"{(int)span.TotalMinutes}m{span.Seconds:D2}s" : $"{span.TotalSeconds:F1}s";
 }

@@ -83,6 +83,5 @@ internal sealed class SweepProgress(SweepSpec sweep, int cellsInShard, int finis
         }
     }
 
-    private static string Span(TimeSpan span) =>
-        span.TotalHours >= 1 ? $"{(int)span.TotalHours}h{span.Minutes:D2}m" : span.TotalMinutes >= 1 ? $"{(int)span.TotalMinutes}m{span.Seconds:D2}s" : $"{span.TotalSeconds:F1}s";
+    private static string Span(TimeSpan span) => ProgressLine.FormatSpan(span);
 }

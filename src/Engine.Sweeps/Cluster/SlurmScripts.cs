@@ -70,22 +70,12 @@ public static class SlurmScripts
         for (int offset = 0, array = 0; offset < request.Tasks; offset += request.MaxArraySize, array++)
         {
             int count = Math.Min(request.MaxArraySize, request.Tasks - offset);
-            var script = new StringBuilder();
-            script.Append("#!/bin/bash\n");
-            script.Append(CultureInfo.InvariantCulture, $"#SBATCH --job-name=loopsim-{name}-{array}\n");
-            script.Append(CultureInfo.InvariantCulture, $"#SBATCH --array=0-{count - 1}\n");
-            script.Append("#SBATCH --ntasks=1\n");
-            script.Append(CultureInfo.InvariantCulture, $"#SBATCH --cpus-per-task={request.CpusPerTask}\n");
+            var directives = new List<string> { $"--array=0-{count - 1}", "--ntasks=1", $"--cpus-per-task={request.CpusPerTask}" };
             if (request.GpusPerTask > 0)
             {
-                script.Append(CultureInfo.InvariantCulture, $"#SBATCH --gpus-per-task={request.GpusPerTask}\n");
+                directives.Add($"--gpus-per-task={request.GpusPerTask}");
             }
-            foreach (var option in request.SbatchOptions)
-            {
-                script.Append(CultureInfo.InvariantCulture, $"#SBATCH {option}\n");
-            }
-            script.Append(CultureInfo.InvariantCulture, $"#SBATCH --output={folder}/logs/shard-%a-of-array-{array}.log\n");
-            script.Append("set -euo pipefail\n");
+            var script = Header(request, $"loopsim-{name}-{array}", directives, $"{folder}/logs/shard-%a-of-array-{array}.log");
             script.Append(CultureInfo.InvariantCulture, $"# Shards {offset} to {offset + count - 1} of {request.Tasks}: task t runs shard {offset} + t.\n");
             script.Append(CultureInfo.InvariantCulture, $"shard=$((SLURM_ARRAY_TASK_ID + {offset}))\n");
             script.Append(CultureInfo.InvariantCulture, $"exec {request.Loopsim} sweep {Quote(request.SpecPath)} --shard \"$shard/{request.Tasks}\" --store \"{folder}/shards/shard-$shard-of-{request.Tasks}.duckdb\" --resume");
@@ -96,16 +86,7 @@ public static class SlurmScripts
         }
         string merged = Path.Combine(folder, "sweep.duckdb");
         string csv = Path.Combine(folder, "sweep.csv");
-        var merge = new StringBuilder();
-        merge.Append("#!/bin/bash\n");
-        merge.Append(CultureInfo.InvariantCulture, $"#SBATCH --job-name=loopsim-{name}-merge\n");
-        merge.Append("#SBATCH --ntasks=1\n#SBATCH --cpus-per-task=1\n");
-        foreach (var option in request.SbatchOptions)
-        {
-            merge.Append(CultureInfo.InvariantCulture, $"#SBATCH {option}\n");
-        }
-        merge.Append(CultureInfo.InvariantCulture, $"#SBATCH --output={folder}/logs/merge.log\n");
-        merge.Append("set -euo pipefail\n");
+        var merge = Header(request, $"loopsim-{name}-merge", ["--ntasks=1", "--cpus-per-task=1"], $"{folder}/logs/merge.log");
         merge.Append(CultureInfo.InvariantCulture, $"rm -f {Quote(merged)}\n");
         merge.Append(CultureInfo.InvariantCulture, $"{request.Loopsim} merge {Quote(merged)}");
         for (int shard = 0; shard < request.Tasks; shard++)
@@ -126,6 +107,17 @@ public static class SlurmScripts
         string submitPath = Path.Combine(folder, "submit.sh");
         File.WriteAllText(submitPath, submit.ToString());
         return new SlurmPlan(arrays, mergePath, submitPath, merged, csv);
+    }
+
+    /// <summary>A job script's first lines: its #SBATCH directives (the request's extra options included), its log, and bash's strict mode.</summary>
+    private static StringBuilder Header(SlurmRequest request, string jobName, IEnumerable<string> directives, string log)
+    {
+        var script = new StringBuilder("#!/bin/bash\n");
+        foreach (var directive in directives.Prepend($"--job-name={jobName}").Concat(request.SbatchOptions).Append($"--output={log}"))
+        {
+            script.Append(CultureInfo.InvariantCulture, $"#SBATCH {directive}\n");
+        }
+        return script.Append("set -euo pipefail\n");
     }
 
     /// <summary>Submits the arrays and then the merge job with afterok on all of them; returns the job ids (arrays, then merge).</summary>
