@@ -32,6 +32,9 @@ public sealed class SlurmCluster : IDisposable
         }
     }
 
+    /// <summary>The cluster's MaxArraySize: small, so a 3-shard sweep needs two arrays (loopsim slurm reads it from scontrol).</summary>
+    public const int MaxArraySize = 2;
+
     /// <summary>Why there is no cluster (null when it runs).</summary>
     public string? Missing { get; }
 
@@ -86,6 +89,7 @@ public sealed class SlurmCluster : IDisposable
             AccountingStorageType=accounting_storage/none
             JobCompType=jobcomp/filetxt
             JobCompLoc=/var/log/slurm/jobcomp.log
+            MaxArraySize={MaxArraySize}
             NodeName={host} CPUs={Environment.ProcessorCount} RealMemory=4000 State=UNKNOWN
             PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 

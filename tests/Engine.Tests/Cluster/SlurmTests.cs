@@ -51,8 +51,10 @@ public class SlurmTests(SlurmCluster cluster) : IClassFixture<SlurmCluster>
     }
 
     /// <summary>
-    /// The issue's cluster test: a small sweep submitted with loopsim slurm --submit as a 3-task
-    /// array and a merge job (afterok) on a real Slurm; the merged export equals the one-process export.
+    /// The issue's cluster test: a small sweep submitted with loopsim slurm --submit as 3 array
+    /// tasks and a merge job (afterok) on a real Slurm; the merged export equals the one-process
+    /// export. The cluster's MaxArraySize is 2, so the tasks go in two arrays (read from scontrol)
+    /// and the merge job waits for both.
     /// </summary>
     [SkippableFact]
     public void ASweepSubmittedToARealSlurmMergesToTheOneProcessExport()
@@ -72,6 +74,9 @@ public class SlurmTests(SlurmCluster cluster) : IClassFixture<SlurmCluster>
         Assert.True(File.Exists(csv), $"the merge job wrote no export; its log:\n{Log(scripts, "merge.log")}\ncompletions:\n{SlurmCluster.CompletionLog}");
         Assert.Equal(expected, File.ReadAllText(csv));
         Assert.Equal(3, Directory.GetFiles(Path.Combine(scripts, "shards"), "*.duckdb").Length);
+        Assert.Contains($"#SBATCH --array=0-{SlurmCluster.MaxArraySize - 1}", File.ReadAllText(Path.Combine(scripts, "array-0.sbatch")), StringComparison.Ordinal);
+        Assert.Contains("#SBATCH --array=0-0", File.ReadAllText(Path.Combine(scripts, "array-1.sbatch")), StringComparison.Ordinal);
+        Assert.Contains("submitted array jobs", submitted.StandardOutput, StringComparison.Ordinal);
     }
 
     private static string Log(string scripts, string name)
