@@ -20,7 +20,7 @@ internal static class StoreCommands
             string target = parsed.GetValue(store)!;
             var sources = parsed.GetValue(shards)!;
             int cells = SweepMerge.Merge(target, sources);
-            new ConsoleOutput(parsed.GetValue(quiet), false).Line($"wrote {target}: {cells} cells from {sources.Length} shard{(sources.Length == 1 ? "" : "s")}");
+            new ConsoleOutput(parsed.GetValue(quiet), false).Line($"wrote {target}: {SweepCommand.Cells(cells)} from {sources.Length} shard{(sources.Length == 1 ? "" : "s")}");
             return CommandLine.Success;
         }));
         return command;
@@ -48,7 +48,7 @@ internal static class StoreCommands
                 Console.Error.WriteLine($"loopsim: warning: {opened.Path} has {finished} of its {opened.Info.CellsInShard} cells finished; the export holds those");
             }
             SweepExport.Write(opened, chosen, path);
-            new ConsoleOutput(parsed.GetValue(quiet), false).Line($"wrote {path}: {finished} cells");
+            new ConsoleOutput(parsed.GetValue(quiet), false).Line($"wrote {path}: {SweepCommand.Cells(finished)}");
             return CommandLine.Success;
         }));
         return command;

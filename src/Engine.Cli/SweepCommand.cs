@@ -39,7 +39,7 @@ internal static class SweepCommand
             string storePath = parsed.GetValue(store) ?? DefaultStore(specPath, selected);
             var console = new ConsoleOutput(parsed.GetValue(quiet), parsed.GetValue(json));
             var summary = Run(sweep, storePath, selected, parsed.GetValue(resume), options, console, _ => { });
-            console.Line($"wrote {storePath}: {summary.Ran} cells run, {summary.AlreadyFinished} already there, {summary.InShard} in {(selected == Shard.Whole ? "the sweep" : $"shard {selected}")}");
+            console.Line($"wrote {storePath}: {Cells(summary.Ran)} run, {summary.AlreadyFinished} already there, {summary.InShard} in {(selected == Shard.Whole ? "the sweep" : $"shard {selected}")}");
             console.Line($"  export it with: loopsim export {storePath} --format csv --out {Path.ChangeExtension(storePath, ".csv")}");
             console.Result(Json(storePath, sweep, selected, summary));
             return CommandLine.Success;
@@ -56,6 +56,9 @@ internal static class SweepCommand
         }
         return r >= 2 ? new Dictionary<string, object> { ["replicates"] = r } : throw SpecException.Invalid("--replicates", r, "an integer >= 2");
     }
+
+    /// <summary>"1 cell", "6 cells".</summary>
+    public static string Cells(int count) => count == 1 ? "1 cell" : $"{count} cells";
 
     public static string DefaultStore(string specPath, Shard shard)
     {
