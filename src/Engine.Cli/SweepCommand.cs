@@ -70,7 +70,7 @@ internal static class SweepCommand
     public static SweepRunSummary Run(SweepSpec sweep, string storePath, Shard shard, bool resume, RunOptions options, ConsoleOutput console, Action<CellResult> finished, bool describe = true)
     {
         Engine.Gpu.GpuRunner.EnsureDevice(options);
-        using var store = SweepStore.OpenForRun(storePath, sweep, shard, resume);
+        using var store = SweepStore.OpenForRun(storePath, sweep, shard, resume, options.Precision);
         if (store.Info.EngineVersion != SweepStore.EngineVersion)
         {
             Console.Error.WriteLine($"loopsim: warning: {storePath} was started by loopsim {store.Info.EngineVersion}; this is {SweepStore.EngineVersion}");

@@ -39,6 +39,10 @@ public static class SweepMerge
             {
                 throw SpecException.Invalid("SHARD_STORE", shards[s], $"is a shard of another sweep (made from {info.Source}, digest {info.Identity[..12]}), not of the sweep of {shards[0]} ({first.Source}, digest {first.Identity[..12]})");
             }
+            if (info.Precision != first.Precision)
+            {
+                throw SpecException.Invalid("SHARD_STORE", shards[s], $"holds {info.Precision}-precision results but {shards[0]} holds {first.Precision}: one store holds one precision");
+            }
             if (info.Shard.Count != first.Shard.Count)
             {
                 throw SpecException.Invalid("SHARD_STORE", shards[s], $"holds shard {info.Shard} but {shards[0]} holds shard {first.Shard}: the shards of one merge split the sweep the same way");

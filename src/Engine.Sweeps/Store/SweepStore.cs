@@ -7,7 +7,7 @@ namespace Engine.Sweeps.Store;
 
 /// <summary>What a store says of itself: the sweep that made it and the shard it holds.</summary>
 public sealed record StoreInfo(string Identity, string Source, string SpecText, uint Seed, string EngineVersion, Shard Shard, int CellsTotal, int CellsInShard,
-    IReadOnlyList<StoreAxis> Axes, double? TargetHalfWidth);
+    IReadOnlyList<StoreAxis> Axes, double? TargetHalfWidth, string Precision);
 
 /// <summary>One axis as the store records it.</summary>
 public sealed record StoreAxis(int Index, string Path, AxisValueKind Kind, string? Absorb);
@@ -47,9 +47,10 @@ public sealed class SweepStore : IDisposable
 
     /// <summary>
     /// The store for running <paramref name="shard"/> of the sweep: a new one, or with
-    /// <paramref name="resume"/> the existing one, which must hold the same sweep and shard.
+    /// <paramref name="resume"/> the existing one, which must hold the same sweep, shard and
+    /// precision (double and single give different numbers; one store holds one of them).
     /// </summary>
-    public static SweepStore OpenForRun(string path, SweepSpec sweep, Shard shard, bool resume)
+    public static SweepStore OpenForRun(string path, SweepSpec sweep, Shard shard, bool resume, string precision = "double")
     {
         if (File.Exists(path))
         {
@@ -63,6 +64,10 @@ public sealed class SweepStore : IDisposable
                 if (store.Info.Identity != sweep.Identity)
                 {
                     throw SpecException.Invalid("--store", path, $"holds another sweep (made from {store.Info.Source}, digest {store.Info.Identity[..12]}; this one is {sweep.Identity[..12]}): --resume finishes only the sweep that made the store, so name a new store");
+                }
+                if (store.Info.Precision != precision)
+                {
+                    throw SpecException.Invalid("--precision", precision, $"the store {path} holds {store.Info.Precision}-precision results; resume it with --precision {store.Info.Precision}");
                 }
                 if (store.Info.Shard != shard)
                 {
@@ -93,6 +98,7 @@ public sealed class SweepStore : IDisposable
                 ["target_half_width"] = sweep.TargetHalfWidth?.ToString("R", CultureInfo.InvariantCulture) ?? "",
                 ["max_replicates"] = sweep.MaxReplicates.ToString(CultureInfo.InvariantCulture),
                 ["independent"] = sweep.Independent ? "true" : "false",
+                ["precision"] = precision,
             };
             foreach (var (key, value) in info)
             {
@@ -340,6 +346,6 @@ public sealed class SweepStore : IDisposable
         int Integer(string key) => int.Parse(values[key], CultureInfo.InvariantCulture);
         return new StoreInfo(values["identity"], values["source"], values["spec_text"], uint.Parse(values["seed"], CultureInfo.InvariantCulture), values["engine_version"],
             new Shard(Integer("shard_index"), Integer("shard_count")), Integer("cells_total"), Integer("cells_in_shard"), axes,
-            values["target_half_width"].Length == 0 ? null : double.Parse(values["target_half_width"], CultureInfo.InvariantCulture));
+            values["target_half_width"].Length == 0 ? null : double.Parse(values["target_half_width"], CultureInfo.InvariantCulture), values["precision"]);
     }
 }

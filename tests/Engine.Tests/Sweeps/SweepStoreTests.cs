@@ -112,6 +112,8 @@ public class SweepStoreTests
         AssertUserError(other, "holds another sweep");
         var shard = Loopsim.Run("sweep", spec, "--store", store, "--resume", "--shard", "1/2");
         AssertUserError(shard, "the store " + store + " holds shard 0/1");
+        var single = Loopsim.Run("sweep", spec, "--store", store, "--resume", "--precision", "single");
+        AssertUserError(single, "holds double-precision results; resume it with --precision double");
         Assert.Equal(before, Export(store, "csv", folder));
     }
 
