@@ -26,6 +26,15 @@ public class ToolPackageTests
         var run = Run(folder, loopsim, "run", Path.Combine(folder, "pair.toml"), "--replicates", "32", "--quiet", "--out", Path.Combine(folder, "out"));
         Assert.True(run.ExitCode == 0, run.Output);
         Assert.True(File.Exists(Path.Combine(folder, "out", "summary.json")));
+        // The sweep store (DuckDB) and the figures (SkiaSharp) need native libraries: the package carries them.
+        var init3 = Run(folder, loopsim, "init", "--example", "fig3", "--out", Path.Combine(folder, "fig3.toml"));
+        Assert.True(init3.ExitCode == 0, init3.Output);
+        string store = Path.Combine(folder, "fig3.duckdb");
+        var sweep = Run(folder, loopsim, "sweep", Path.Combine(folder, "fig3.toml"), "--replicates", "8", "--store", store, "--quiet");
+        Assert.True(sweep.ExitCode == 0, sweep.Output);
+        var plot = Run(folder, loopsim, "plot", store, "--quiet");
+        Assert.True(plot.ExitCode == 0, plot.Output);
+        Assert.True(File.Exists(Path.Combine(folder, "fig3.png")));
     }
 
     private static (int ExitCode, string Output) Dotnet(string directory, params string[] arguments) => Run(directory, "dotnet", arguments);
