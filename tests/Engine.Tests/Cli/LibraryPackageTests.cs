@@ -43,6 +43,7 @@ public partial class LibraryPackageTests
               <ItemGroup>
                 <PackageReference Include="Loopsim.Gpu" Version="0.1.0" />
                 <PackageReference Include="Loopsim.Theory" Version="0.1.0" />
+                <PackageReference Include="Loopsim.Sweeps" Version="0.1.0" />
               </ItemGroup>
             </Project>
             """);
@@ -57,6 +58,7 @@ public partial class LibraryPackageTests
         Assert.Contains("AnyBackend.Run", example, StringComparison.Ordinal);
         File.WriteAllText(Path.Combine(consumer, "Program.cs"), example);
         File.Copy(Path.Combine(root, "specs", "coupled-pair.toml"), Path.Combine(consumer, "coupled-pair.toml"));
+        File.Copy(Path.Combine(root, "specs", "fig3.toml"), Path.Combine(consumer, "fig3.toml"));
         // A fresh folder for the new packages (a cached 0.1.0 of an earlier build must not be taken); the others come from the machine's cache.
         string cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } set ? set : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
         var build = Loopsim.RunProgram("dotnet", consumer, environment, "build", "-c", "Release", $"-p:RestorePackagesPath={Path.Combine(folder, "packages")}",
@@ -67,5 +69,7 @@ public partial class LibraryPackageTests
         Assert.Contains("A_theta = ", run.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("spectral radius", run.StandardOutput, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(consumer, "summary.json")));
+        Assert.Contains("45 cells run, 0 already in the store", run.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(1 + 45 * 2, File.ReadAllLines(Path.Combine(consumer, "fig3.csv")).Length);
     }
 }
