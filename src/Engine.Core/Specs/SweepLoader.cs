@@ -201,7 +201,8 @@ public static class SweepLoader
             }
             string weight = string.Join('.', parts[3..]);
             var choices = new List<string> { "real", "curated", "self" };
-            choices.AddRange(names.Select(name => "cross." + name));
+            // A model's own outputs are weights.self, never a cross weight.
+            choices.AddRange(names.Where(name => name != parts[1]).Select(name => "cross." + name));
             absorb = reader.Choice("absorb", [.. choices.Where(choice => choice != weight)]);
             if (kind == AxisValueKind.Text)
             {

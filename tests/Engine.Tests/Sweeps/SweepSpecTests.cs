@@ -58,6 +58,22 @@ public class SweepSpecTests
     }
 
     [Fact]
+    public void ACrossWeightAxisCanBeAbsorbedByAnotherWeightAndArraysAreValues()
+    {
+        var text = SweepText.Small().Replace("path = \"model.theta.weights.curated\"\nvalues = [0.2, 0.3, 0.4]\nabsorb = \"real\"",
+            "path = \"model.theta.weights.cross.phi\"\nvalues = [0.1, 0.2]\nabsorb = \"curated\"\n\n[[sweep.axis]]\npath = \"model.phi.real_mean\"\nvalues = [[-3.0, 0.0], [-2, 1]]", StringComparison.Ordinal);
+        var sweep = SweepLoader.Parse(text, "small.toml");
+        Assert.Equal(8, sweep.Cells.Count);
+        // Cell 3: coupling 0.5 (theta's cross weight 0.3 becomes 0.15), then cross.phi = 0.2, the 0.05 taken from curated (0.3).
+        var theta = sweep.Cells[3].Spec.Models[0].Weights;
+        Assert.Equal(0.2, theta[WeightIndex.Cross(1)]);
+        Assert.Equal(0.3 - (0.2 - 0.3 * 0.5), theta[WeightIndex.Curated], 15);
+        Assert.Equal(new[] { -2.0, 1.0 }, sweep.Cells[3].Spec.Models[1].RealMean);
+        Assert.Equal(AxisValueKind.Text, sweep.Axes[2].Kind);
+        Assert.Equal("[-2, 1]", SweepAxis.Format(sweep.Cells[3].Values[2]));
+    }
+
+    [Fact]
     public void CellsShareTheSeedUnlessIndependent()
     {
         var shared = SweepLoader.Parse(SweepText.Small(), "small.toml");
@@ -88,6 +104,7 @@ public class SweepSpecTests
     [InlineData("path = \"coupling\"", "path = \"rouns\"", "cell 0 (rouns = 0.5, model.theta.weights.curated = 0.2): rouns: unknown key; did you mean rounds?")]
     [InlineData("absorb = \"real\"", "absorb = \"rael\"", "sweep.axis[1].absorb = \"rael\": one of \"real\", \"self\"")]
     [InlineData("values = [0.5, 1.0]", "values = []", "sweep.axis[0].values")]
+    [InlineData("absorb = \"real\"", "absorb = \"cross.theta\"", "sweep.axis[1].absorb = \"cross.theta\": one of \"real\", \"self\", \"cross.phi\"")]
     [InlineData("[[sweep.axis]]\npath = \"coupling\"", "[sweep]\ntarget = 0.1\n\n[[sweep.axis]]\npath = \"coupling\"", "sweep.target: unknown key; allowed keys here: independent, target_half_width, max_replicates, axis")]
     public void ABadCellOrAxisIsOneLineNamingTheCellAndTheKey(string from, string to, string expected)
     {
