@@ -86,15 +86,15 @@ public class PrecisionTargetTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// Sequential stopping makes the reported 95% intervals cover a little less often than 95%
+    /// Sequential stopping can make the reported 95% intervals cover less often than 95%
     /// (stopping when the sample variance happens to be small favours short intervals). On the
-    /// known case, 400 independent cells: coverage must be within 5 binomial standard errors of
-    /// 95% or above (a fixed-sample interval with the same target would be exactly 95%).
+    /// known case, 2,000 independent cells: coverage must be within 5 binomial standard errors of
+    /// 95% or above (measured: 95.4%; the README gives the figures for other batch sizes).
     /// </summary>
     [Fact]
     public void CoverageOfTheStoppedIntervalsIsNearNominal()
     {
-        const int cells = 400;
+        const int cells = 2000;
         var sweep = SweepLoader.Parse(KnownAnswer(cells, 0.05), "known.toml");
         var options = new RunOptions { Threads = 2 };
         var theory = new TheoryCache();
