@@ -5,7 +5,7 @@
 # Here (the development machine), pack a self-contained build of loopsim and the benchmarks:
 #   dotnet publish src/Engine.Cli -c Release -r linux-x64 --self-contained -o /tmp/pub
 #   dotnet publish bench/Engine.Benchmarks -c Release -r linux-x64 --self-contained -o /tmp/pub
-#   echo '/.carry/' >> .git/info/exclude; mkdir -p .carry; tar -C /tmp -cJf .carry/pub.tar.xz pub   # about 110 MB, 33 MB packed (the carry limit is 64 MB)
+#   echo '/.carry/' >> .git/info/exclude; mkdir -p .carry; tar -C /tmp -cJf .carry/pub.tar.xz pub   # about 190 MB, 54 MB packed (the carry limit is 64 MB; DuckDB's native library is 70 MB of it)
 # There, from the repository root (device tool: carry [".carry"], about 8 minutes):
 #   bash bench/gpu/check.sh .carry/pub.tar.xz "$OUT"
 #
@@ -14,7 +14,8 @@
 # against the 16-core CPU backend's (difference in standard errors); loopsim's throughput at
 # 1M, 4M and 16M replicates in double and single precision and at 4M for the K = inf variant
 # (process start and kernel compilation included, and without them); the CPU backend's; and
-# the JAX peer (bench/peers/jax_loop.py, float64) on the same GPU, with the throughput ratios.
+# the JAX peer (bench/peers/jax_loop.py, float64) on the same GPU, with the throughput ratios;
+# and the fig3 sweep through the sweep engine on the GPU and on the 16 CPU cores.
 set -u
 archive=${1:?usage: bench/gpu/check.sh PUB.tar.xz OUT_DIR}
 out=${2:?usage: bench/gpu/check.sh PUB.tar.xz OUT_DIR}
@@ -88,6 +89,17 @@ PY
   done
   echo "== loopsim cpu backend on the same machine (65,536 replicates)"
   echo "cpu 65536: $(timed bench/canonical.toml 65536 --backend cpu)"
+
+  echo "== a sweep on the gpu: reproduce fig3 (45 cells x 4,096 replicates x 200 rounds, three arms; store and figure included)"
+  for backend in gpu cpu; do
+    start=$(date +%s.%N)
+    if timeout 300 "$pub/loopsim" reproduce fig3 --backend $backend --out "$work/fig3-$backend" > "$work/fig3-$backend.log" 2>&1; then
+      echo "fig3 $backend: $(python3 -c "print(f'{$(date +%s.%N) - $start:.1f}')") s; $(grep -m1 'changes sign at' "$work/fig3-$backend.log")"
+    else
+      echo "FAILED: reproduce fig3 --backend $backend"; tail -5 "$work/fig3-$backend.log"
+    fi
+  done
+  cp "$work/fig3-gpu/fig3.png" "$out/fig3-gpu.png" 2>/dev/null
 
   echo "== FP64 operations per replicate-round (Nsight Compute counters, 16,384 replicates x 10 rounds)"
   sed 's/^rounds = 200$/rounds = 10/; s/^burn_in = 100$/burn_in = 5/' bench/canonical.toml > "$work/canonical-10.toml"
