@@ -37,10 +37,7 @@ internal static class StoreCommands
         {
             string path = parsed.GetValue(output)!;
             string chosen = parsed.GetValue(format)!;
-            if (Array.IndexOf(SweepExport.Formats, chosen) < 0)
-            {
-                throw SpecException.Invalid("--format", chosen, "csv or parquet");
-            }
+            SweepExport.CheckFormat(chosen);
             using var opened = SweepStore.Open(parsed.GetValue(store)!);
             int finished = opened.FinishedCells().Count;
             if (finished < opened.Info.CellsInShard)
@@ -99,10 +96,7 @@ internal static class StoreCommands
             string specPath = Path.GetFullPath(parsed.GetValue(spec)!);
             var sweep = SweepLoader.LoadFile(specPath, SweepCommand.Overrides(parsed.GetValue(replicates)));
             string chosenBackend = parsed.GetValue(backend)!;
-            if (Array.IndexOf(Engine.Simulation.Backends.All, chosenBackend) < 0)
-            {
-                throw SpecException.Invalid("--backend", chosenBackend, "one of " + string.Join(", ", Engine.Simulation.Backends.All));
-            }
+            Engine.Simulation.Backends.CheckName(chosenBackend);
             bool submitting = parsed.GetValue(submit);
             int maxArraySize = parsed.GetValue(maxArray) ?? (submitting ? SlurmScripts.ClusterMaxArraySize() : null) ?? SlurmScripts.DefaultMaxArraySize;
             var plan = SlurmScripts.Write(new SlurmRequest

@@ -54,7 +54,7 @@ internal sealed class SweepProgress(SweepSpec sweep, int cellsInShard, int finis
     }
 
     private string Values(CellResult result) =>
-        sweep.Axes.Count == 0 ? "" : string.Join(", ", sweep.Axes.Select((axis, a) => $"{axis.Path} = {SweepAxis.Format(result.Cell.Values[a])}")) + ": ";
+        sweep.Axes.Count == 0 ? "" : result.Cell.ValuesText(sweep.Axes) + ": ";
 
     private static string Diverged(CellResult result) =>
         result.Result.Diverged > 0 ? string.Create(CultureInfo.InvariantCulture, $" ({result.Result.Diverged:N0} diverged)") : "";

@@ -23,10 +23,7 @@ public static class AnyBackend
     /// <summary>The backend that runs: auto resolved (once per process: finding no device costs a driver probe).</summary>
     public static string Resolve(RunOptions options)
     {
-        if (Array.IndexOf(Backends.All, options.Backend) < 0)
-        {
-            throw SpecException.Invalid("--backend", options.Backend, "one of " + string.Join(", ", Backends.All));
-        }
+        Backends.CheckName(options.Backend);
         if (options.Device != GpuDevices.Auto && options.Backend is not (Backends.Gpu or Backends.Auto))
         {
             throw SpecException.Invalid("--device", options.Device, "only with --backend gpu or auto");

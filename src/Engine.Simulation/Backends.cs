@@ -19,6 +19,15 @@ public static class Backends
     public static readonly string[] Available = [Cpu, Reference];
     /// <summary>Every --backend value.</summary>
     public static readonly string[] All = [Auto, Cpu, Gpu, Reference];
+
+    /// <summary>Refuses, as a --backend error, a name that is none of <see cref="All"/>.</summary>
+    public static void CheckName(string backend)
+    {
+        if (Array.IndexOf(All, backend) < 0)
+        {
+            throw SpecException.Invalid("--backend", backend, "one of " + string.Join(", ", All));
+        }
+    }
 }
 
 /// <summary>

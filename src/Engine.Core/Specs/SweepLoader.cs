@@ -91,23 +91,21 @@ public static class SweepLoader
             }
         }
 
-        SimulationSpec Build(IReadOnlyList<object> values, string label, uint? seed)
+        SimulationSpec Build(IReadOnlyList<object> values, string label)
         {
             var table = Clone(baseTable);
             for (int a = 0; a < axes.Count; a++)
             {
                 Apply(table, axes[a], values[a], names);
             }
-            SimulationSpec spec;
             try
             {
-                spec = SpecLoader.FromTable(table);
+                return SpecLoader.FromTable(table);
             }
             catch (SpecException e)
             {
                 throw new SpecException($"{label}: {e.Message}");
             }
-            return seed is { } cellSeed ? spec with { Seed = cellSeed } : spec;
         }
 
         var cells = new SweepCell[count];
@@ -120,11 +118,9 @@ public static class SweepLoader
             {
                 values[a] = axes[a].Values[position[a]];
             }
-            var cell = new SweepCell(c, values, null!);
-            string label = axes.Count == 0 ? "the spec" : cell.Label(axes);
-            var spec = Build(values, label, null);
+            var spec = Build(values, axes.Count == 0 ? "the spec" : SweepCell.LabelOf(c, axes, values));
             baseSeed ??= spec.Seed;
-            cells[c] = cell with { Spec = independent ? spec with { Seed = CellSeed(spec.Seed, c) } : spec };
+            cells[c] = new SweepCell(c, values, independent ? spec with { Seed = CellSeed(spec.Seed, c) } : spec);
             // The last axis moves fastest.
             for (int a = axes.Count - 1; a >= 0; a--)
             {
@@ -153,7 +149,7 @@ public static class SweepLoader
             MaxReplicates = maximum,
             Seed = baseSeed!.Value,
             Identity = Digest(axes, cells, independent, target, maximum),
-            Build = values => Build(values, "the curve", null),
+            Build = values => Build(values, "the curve"),
         };
     }
 

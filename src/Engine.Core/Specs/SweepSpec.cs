@@ -50,8 +50,17 @@ public sealed record SweepAxis
 public sealed record SweepCell(int Index, IReadOnlyList<object> Values, SimulationSpec Spec)
 {
     /// <summary>"cell 3 (coupling = 0.1, model.*.n = 4)" for messages.</summary>
-    public string Label(IReadOnlyList<SweepAxis> axes) =>
-        $"cell {Index} ({string.Join(", ", axes.Select((axis, a) => $"{axis.Path} = {SweepAxis.Format(Values[a])}"))})";
+    public string Label(IReadOnlyList<SweepAxis> axes) => LabelOf(Index, axes, Values);
+
+    /// <summary>"coupling = 0.1, model.*.n = 4": the cell's axis values.</summary>
+    public string ValuesText(IReadOnlyList<SweepAxis> axes) => ValuesTextOf(axes, Values);
+
+    /// <summary>The label of cell <paramref name="index"/> with these axis values.</summary>
+    public static string LabelOf(int index, IReadOnlyList<SweepAxis> axes, IReadOnlyList<object> values) =>
+        $"cell {index} ({ValuesTextOf(axes, values)})";
+
+    private static string ValuesTextOf(IReadOnlyList<SweepAxis> axes, IReadOnlyList<object> values) =>
+        string.Join(", ", axes.Select((axis, a) => $"{axis.Path} = {SweepAxis.Format(values[a])}"));
 }
 
 /// <summary>

@@ -21,10 +21,7 @@ public static class SweepExport
     /// <summary>Writes the store's rows to <paramref name="path"/> in the format named.</summary>
     public static void Write(SweepStore store, string format, string path)
     {
-        if (Array.IndexOf(Formats, format) < 0)
-        {
-            throw SpecException.Invalid("--format", format, "csv or parquet");
-        }
+        CheckFormat(format);
         string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
         if (folder is not null)
         {
@@ -46,6 +43,15 @@ public static class SweepExport
         finally
         {
             File.Delete(temporary);
+        }
+    }
+
+    /// <summary>Refuses, as a --format error, a format that is not csv or parquet.</summary>
+    public static void CheckFormat(string format)
+    {
+        if (Array.IndexOf(Formats, format) < 0)
+        {
+            throw SpecException.Invalid("--format", format, "csv or parquet");
         }
     }
 

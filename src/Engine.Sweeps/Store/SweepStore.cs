@@ -1,6 +1,7 @@
 using System.Globalization;
 using DuckDB.NET.Data;
 using Engine.Core.Specs;
+using Engine.Core.Statistics;
 using Engine.Sweeps.Running;
 
 namespace Engine.Sweeps.Store;
@@ -208,7 +209,7 @@ public sealed class SweepStore : IDisposable
                     {
                         var value = cell.Cell.Values[a];
                         var row = values.CreateRow().AppendValue(cell.Cell.Index).AppendValue(a).AppendValue(SweepAxis.Format(value));
-                        Nullable(row, SweepAxis.Number(value)).EndRow();
+                        Numbers(row, [SweepAxis.Number(value)]).EndRow();
                     }
                 }
             }
@@ -219,10 +220,11 @@ public sealed class SweepStore : IDisposable
                     foreach (var model in cell.Models)
                     {
                         var row = estimates.CreateRow().AppendValue(cell.Cell.Index).AppendValue(model.Model).AppendValue(model.Name);
-                        row = Nullable(Nullable(Nullable(Nullable(row, model.Alignment.Mean), model.Alignment.StandardError), model.Alignment.Lower95), model.Alignment.Upper95);
-                        var influence = model.Influence;
-                        row = Nullable(Nullable(Nullable(Nullable(row, influence?.Mean ?? double.NaN), influence?.StandardError ?? double.NaN), influence?.Lower95 ?? double.NaN), influence?.Upper95 ?? double.NaN);
-                        Nullable(Nullable(row, model.TheoryAlignment), model.TheoryInfluence).EndRow();
+                        var alignment = model.Alignment;
+                        // No influence asked: NaN, stored as null.
+                        var influence = model.Influence ?? new Estimate(double.NaN, double.NaN, double.NaN, double.NaN, 0);
+                        Numbers(row, [alignment.Mean, alignment.StandardError, alignment.Lower95, alignment.Upper95,
+                            influence.Mean, influence.StandardError, influence.Lower95, influence.Upper95, model.TheoryAlignment, model.TheoryInfluence]).EndRow();
                     }
                 }
             }
@@ -233,7 +235,7 @@ public sealed class SweepStore : IDisposable
                     foreach (var point in cell.Result.Trajectory)
                     {
                         var row = trajectories.CreateRow().AppendValue(cell.Cell.Index).AppendValue(point.Round).AppendValue(point.Model);
-                        row = Nullable(Nullable(Nullable(row, point.Alignment.Mean), point.Alignment.StandardError), point.TraceCovMean);
+                        row = Numbers(row, [point.Alignment.Mean, point.Alignment.StandardError, point.TraceCovMean]);
                         row.AppendValue((IEnumerable<double?>)point.Mean.Select(v => double.IsFinite(v) ? v : (double?)null).ToArray()).EndRow();
                     }
                 }
@@ -266,8 +268,15 @@ public sealed class SweepStore : IDisposable
         }
     }
 
-    private static IDuckDBAppenderRow Nullable(IDuckDBAppenderRow row, double value) =>
-        double.IsFinite(value) ? row.AppendValue(value) : row.AppendNullValue();
+    /// <summary>Appends the numbers in order, an undefined one (NaN, infinite) as null.</summary>
+    private static IDuckDBAppenderRow Numbers(IDuckDBAppenderRow row, ReadOnlySpan<double> values)
+    {
+        foreach (double value in values)
+        {
+            row = double.IsFinite(value) ? row.AppendValue(value) : row.AppendNullValue();
+        }
+        return row;
+    }
 
     private const string Schema = """
         CREATE TABLE sweep_info (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
