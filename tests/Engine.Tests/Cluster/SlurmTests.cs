@@ -45,8 +45,7 @@ public class SlurmTests(SlurmCluster cluster) : IClassFixture<SlurmCluster>
         string spec = Loopsim.WriteSpec(SweepText.Small(), out string folder);
         string scripts = Path.Combine(folder, "slurm");
         var outcome = Loopsim.Run("slurm", spec, "--tasks", "0", "--out", scripts);
-        Assert.Equal(2, outcome.ExitCode);
-        Assert.Contains("--tasks = 0", outcome.StandardError, StringComparison.Ordinal);
+        Loopsim.AssertUserError(outcome, "--tasks = 0");
         Assert.False(Directory.Exists(scripts));
     }
 

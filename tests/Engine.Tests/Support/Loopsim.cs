@@ -51,11 +51,17 @@ internal static class Loopsim
         string specPath = WriteSpec(SpecText.Pair, out string folder, "good.toml");
         string output = Path.Combine(folder, "out");
         var outcome = RunWith(environment, ["run", specPath, .. flags, "--out", output]);
+        AssertUserError(outcome, expected);
+        Assert.False(Directory.Exists(output));
+    }
+
+    /// <summary>A user's mistake as the CLI reports it: exit 2, one line on stderr holding <paramref name="expected"/>, no stack trace.</summary>
+    public static void AssertUserError(Outcome outcome, string expected)
+    {
         Assert.Equal(2, outcome.ExitCode);
         Assert.Single(outcome.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains(expected, outcome.StandardError, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", outcome.StandardError, StringComparison.Ordinal);
-        Assert.False(Directory.Exists(output));
     }
 
     public static string TemporaryFolder()

@@ -71,17 +71,13 @@ public class ExportTests
         string folder = Loopsim.TemporaryFolder();
         string output = Path.Combine(folder, "out.csv");
         var missing = Loopsim.Run("export", Path.Combine(folder, "none.duckdb"), "--out", output);
-        Assert.Equal(2, missing.ExitCode);
-        Assert.Contains("no such file", missing.StandardError, StringComparison.Ordinal);
+        Loopsim.AssertUserError(missing, "no such file");
         string notAStore = Path.Combine(folder, "text.duckdb");
         File.WriteAllText(notAStore, "hello");
         var bad = Loopsim.Run("export", notAStore, "--out", output);
-        Assert.Equal(2, bad.ExitCode);
-        Assert.Contains("is not a loopsim sweep store", bad.StandardError, StringComparison.Ordinal);
-        Assert.Single(bad.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Loopsim.AssertUserError(bad, "is not a loopsim sweep store");
         var format = Loopsim.Run("export", notAStore, "--format", "xlsx", "--out", output);
-        Assert.Equal(2, format.ExitCode);
-        Assert.Contains("--format = \"xlsx\": csv or parquet", format.StandardError, StringComparison.Ordinal);
+        Loopsim.AssertUserError(format, "--format = \"xlsx\": csv or parquet");
         Assert.False(File.Exists(output));
     }
 }

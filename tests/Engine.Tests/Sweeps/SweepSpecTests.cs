@@ -121,15 +121,12 @@ public class SweepSpecTests
         string path = Loopsim.WriteSpec(SweepText.Small().Replace("values = [0.5, 1.0]", "values = [0.5, 3.0]", StringComparison.Ordinal), out string folder);
         string store = Path.Combine(folder, "sweep.duckdb");
         var outcome = Loopsim.Run("sweep", path, "--store", store);
-        Assert.Equal(2, outcome.ExitCode);
-        Assert.Single(outcome.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Contains("cell 3 (coupling = 3", outcome.StandardError, StringComparison.Ordinal);
+        Loopsim.AssertUserError(outcome, "cell 3 (coupling = 3");
         Assert.False(File.Exists(store));
         Assert.Single(Directory.GetFiles(folder));
 
         var validate = Loopsim.Run("validate", path);
-        Assert.Equal(2, validate.ExitCode);
-        Assert.Contains("cell 3 (coupling = 3", validate.StandardError, StringComparison.Ordinal);
+        Loopsim.AssertUserError(validate, "cell 3 (coupling = 3");
     }
 
     [Fact]
@@ -137,8 +134,7 @@ public class SweepSpecTests
     {
         string path = Loopsim.WriteSpec(SweepText.Small(), out _);
         var run = Loopsim.Run("run", path, "--out", Loopsim.TemporaryFolder());
-        Assert.Equal(2, run.ExitCode);
-        Assert.Contains("this is a sweep spec", run.StandardError, StringComparison.Ordinal);
+        Loopsim.AssertUserError(run, "this is a sweep spec");
         var validate = Loopsim.Run("validate", path);
         Assert.Equal(0, validate.ExitCode);
         Assert.Contains("6 cells", validate.StandardOutput, StringComparison.Ordinal);

@@ -107,13 +107,13 @@ public class SweepStoreTests
         string before = Export(store, "csv", folder);
 
         var again = Loopsim.Run("sweep", spec, "--store", store);
-        AssertUserError(again, "exists already: pass --resume");
+        Loopsim.AssertUserError(again, "exists already: pass --resume");
         var other = Loopsim.Run("sweep", spec, "--store", store, "--resume", "--replicates", "300");
-        AssertUserError(other, "holds another sweep");
+        Loopsim.AssertUserError(other, "holds another sweep");
         var shard = Loopsim.Run("sweep", spec, "--store", store, "--resume", "--shard", "1/2");
-        AssertUserError(shard, "the store " + store + " holds shard 0/1");
+        Loopsim.AssertUserError(shard, "the store " + store + " holds shard 0/1");
         var single = Loopsim.Run("sweep", spec, "--store", store, "--resume", "--precision", "single");
-        AssertUserError(single, "holds double-precision results; resume it with --precision double");
+        Loopsim.AssertUserError(single, "holds double-precision results; resume it with --precision double");
         Assert.Equal(before, Export(store, "csv", folder));
     }
 
@@ -132,16 +132,16 @@ public class SweepStoreTests
         string foreign = Shard(other, 2, "foreign.duckdb");
         string target = Path.Combine(folder, "merged.duckdb");
 
-        AssertUserError(Loopsim.Run("merge", target, s0, s1), "shard 2/3 is missing");
-        AssertUserError(Loopsim.Run("merge", target, s0, s1, s1), "holds shard 1/3, as " + s1 + " does");
-        AssertUserError(Loopsim.Run("merge", target, s0, s1, foreign), "is a shard of another sweep");
+        Loopsim.AssertUserError(Loopsim.Run("merge", target, s0, s1), "shard 2/3 is missing");
+        Loopsim.AssertUserError(Loopsim.Run("merge", target, s0, s1, s1), "holds shard 1/3, as " + s1 + " does");
+        Loopsim.AssertUserError(Loopsim.Run("merge", target, s0, s1, foreign), "is a shard of another sweep");
         Assert.False(File.Exists(target));
 
         // A shard killed before it finished is refused until it is resumed.
         string unfinished = Path.Combine(folder, "unfinished.duckdb");
         KillWhile(new Dictionary<string, string> { ["LOOPSIM_TEST_HOLD_COMMIT"] = "5" }, ["sweep", spec, "--shard", "2/3", "--store", unfinished, "--threads", "1"],
             line => line.Contains("holding the commit", StringComparison.Ordinal));
-        AssertUserError(Loopsim.Run("merge", target, s0, s1, unfinished), "has 1 of its 2 cells finished");
+        Loopsim.AssertUserError(Loopsim.Run("merge", target, s0, s1, unfinished), "has 1 of its 2 cells finished");
         Assert.False(File.Exists(target));
         Ok(Loopsim.Run("merge", target, s0, s1, s2));
     }
@@ -170,13 +170,6 @@ public class SweepStoreTests
     }
 
     private static void Ok(Loopsim.Outcome outcome) => Assert.True(outcome.ExitCode == 0, $"exit {outcome.ExitCode}: {outcome.StandardError}");
-
-    private static void AssertUserError(Loopsim.Outcome outcome, string expected)
-    {
-        Assert.Equal(2, outcome.ExitCode);
-        Assert.Single(outcome.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Contains(expected, outcome.StandardError, StringComparison.Ordinal);
-    }
 
     /// <summary>Starts loopsim, reads its stderr until a line matches, then kills it (SIGKILL); returns the "done" lines seen.</summary>
     private static int KillWhile(IReadOnlyDictionary<string, string> environment, string[] arguments, Func<string, bool> killAt)
