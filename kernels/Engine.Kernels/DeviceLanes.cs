@@ -57,6 +57,8 @@ public readonly struct DeviceLane(double value) : IDeviceLane<DeviceLane>
     /// <inheritdoc />
     public static DeviceLane Abs(DeviceLane a) => new(Math.Abs(a.Value));
     /// <inheritdoc />
+    public static DeviceLane Floor(DeviceLane a) => new(Math.Floor(a.Value));
+    /// <inheritdoc />
     public static DeviceLane LessThan(DeviceLane a, DeviceLane b) => new(a.Value < b.Value ? 1 : 0);
     /// <inheritdoc />
     public static DeviceLane GreaterThan(DeviceLane a, DeviceLane b) => new(a.Value > b.Value ? 1 : 0);
@@ -121,6 +123,8 @@ public readonly struct DeviceSingleLane(float value) : IDeviceLane<DeviceSingleL
     public static DeviceSingleLane Max(DeviceSingleLane a, DeviceSingleLane b) => new(MathF.Max(a.Value, b.Value));
     /// <inheritdoc />
     public static DeviceSingleLane Abs(DeviceSingleLane a) => new(MathF.Abs(a.Value));
+    /// <inheritdoc />
+    public static DeviceSingleLane Floor(DeviceSingleLane a) => new(MathF.Floor(a.Value));
     /// <inheritdoc />
     public static DeviceSingleLane LessThan(DeviceSingleLane a, DeviceSingleLane b) => new(a.Value < b.Value ? 1 : 0);
     /// <inheritdoc />

@@ -30,3 +30,19 @@ public readonly struct DeviceConstants(ArrayView<double> data) : IConstantView<D
     /// <summary>Entry <paramref name="index"/> of the constant table.</summary>
     public static double Read(DeviceConstants constants, int index) => constants._data[index];
 }
+
+/// <summary>A thread's random stream for <see cref="StatisticStep"/>: its replicate's Philox blocks, as the CPU lanes draw them.</summary>
+public readonly struct DeviceUniformStream<T>(uint seed, uint key1, uint counter0) : IUniformStream<DeviceUniformStream<T>, T> where T : unmanaged, IDeviceLane<T>
+{
+    private readonly uint _seed = seed;
+    private readonly uint _key1 = key1;
+    private readonly uint _counter0 = counter0;
+
+    /// <summary>The block (key, counter) of the thread's replicate.</summary>
+    public static (T U0, T U1) Uniforms(DeviceUniformStream<T> stream, uint counter1, uint counter2, uint counter3) =>
+        T.Uniforms(stream._seed, stream._key1, stream._counter0, counter1, counter2, counter3);
+
+    /// <summary>The block of the thread's replicate, word 2 completed by the thread's own low bits.</summary>
+    public static (T U0, T U1) UniformsAt(DeviceUniformStream<T> stream, uint counter1, uint counter2High, T counter2Low, uint counter3) =>
+        T.Uniforms(stream._seed, stream._key1, stream._counter0, counter1, counter2High | (uint)T.ToDouble(counter2Low), counter3);
+}

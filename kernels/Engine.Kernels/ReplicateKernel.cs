@@ -31,6 +31,8 @@ public struct ReplicateArguments<T> where T : unmanaged
     public int Sequential;
     /// <summary>1 for the multinomial mixture, 0 for the fixed one.</summary>
     public int Multinomial;
+    /// <summary>1 for the sufficient-statistic sampler (moments), 0 for the per-sample one.</summary>
+    public int Moments;
     /// <summary>The spec's seed, word 0 of the Philox key.</summary>
     public uint Seed;
     /// <summary>The index of the launch's first replicate (its thread 0).</summary>
@@ -134,6 +136,11 @@ public static class ReplicateKernel
     private static void RefitModel<T>(ReplicateArguments<T> a, DeviceView<T> state, DeviceConstants constants, uint key1, uint counter0, int round, int i)
         where T : unmanaged, IDeviceLane<T>
     {
+        if (a.Moments != 0)
+        {
+            RefitByStatistics(a, state, constants, key1, counter0, round, i);
+            return;
+        }
         var layout = a.Layout;
         var model = a.Models[i];
         int d = layout.Dimension, dd = d * d;
@@ -195,6 +202,42 @@ public static class ReplicateKernel
         }
         Copy(state, layout.SampleMean, layout.NextMean + i * d, d);
         ModelStep.FinishRefit<T, DeviceView<T>, DeviceConstants>(in model, constants, d, comoment, Part(state, layout.NextCov + i * dd));
+    }
+
+    /// <summary>Model i's refit on its sources' sufficient statistics (LaneLoop.RefitByStatistics for one lane).</summary>
+    private static void RefitByStatistics<T>(ReplicateArguments<T> a, DeviceView<T> state, DeviceConstants constants, uint key1, uint counter0, int round, int i)
+        where T : unmanaged, IDeviceLane<T>
+    {
+        var layout = a.Layout;
+        var model = a.Models[i];
+        int d = layout.Dimension, dd = d * d;
+        var ownMean = Part(state, layout.Mean + i * d);
+        var ownCholesky = Part(state, layout.Cholesky + i * dd);
+        bool curates = a.Constants[model.Weights + WeightIndex.Curated] > 0;
+        if (curates && model.IsInfiniteK)
+        {
+            ModelStep.TiltedLaw<T, DeviceView<T>, DeviceConstants>(in model, constants, d, ownMean, Part(state, layout.Cov + i * dd), ownCholesky,
+                Part(state, layout.TiltMean), Part(state, layout.TiltCholesky), Part(state, layout.MatrixA), Part(state, layout.MatrixB),
+                Part(state, layout.ScratchLower), Part(state, layout.ScratchCov));
+        }
+        for (int source = 0; source < model.Sources; source++)
+        {
+            if (a.Constants[model.Weights + source] > 0)
+            {
+                var (mean, factor) = SourceLaw(layout, state, model, i, source);
+                for (int c = 0; c < d; c++)
+                {
+                    DeviceView<T>.Store(state, layout.SourceMeans + source * d + c, DeviceView<T>.Load(mean, c));
+                }
+                for (int c = 0; c < dd; c++)
+                {
+                    DeviceView<T>.Store(state, layout.SourceFactors + source * dd + c, DeviceView<T>.Load(factor, c));
+                }
+            }
+        }
+        StatisticStep.Refit<T, DeviceView<T>, DeviceConstants, DeviceUniformStream<T>>(in model, constants, d, i, round, new DeviceUniformStream<T>(a.Seed, key1, counter0),
+            Part(state, layout.SourceMeans), Part(state, layout.SourceFactors), ownMean, ownCholesky, layout.Statistic, Part(state, layout.Statistics),
+            Part(state, layout.NextMean + i * d), Part(state, layout.NextCov + i * dd));
     }
 
     /// <summary>The mean and Cholesky factor a source draws from this round (LaneLoop.PrepareSources).</summary>

@@ -61,6 +61,14 @@ public struct ReplicateLayout
     public int ScratchLower;
     /// <summary>Offset of the tilt's covariance scratch.</summary>
     public int ScratchCov;
+    /// <summary>Offset of each source's mean this round (sources x d), for the moments sampler.</summary>
+    public int SourceMeans;
+    /// <summary>Offset of each source's Cholesky factor (sources x d x d).</summary>
+    public int SourceFactors;
+    /// <summary>Offset of the moments sampler's scratch (<see cref="Statistic"/>.Size values).</summary>
+    public int Statistics;
+    /// <summary>Where the moments sampler keeps its values within its scratch.</summary>
+    public StatisticLayout Statistic;
     /// <summary>Lane values per replicate.</summary>
     public int Size;
 
@@ -70,7 +78,8 @@ public struct ReplicateLayout
     /// <summary>The layout for M models in dimension d with candidates up to <paramref name="maxK"/>.</summary>
     public static ReplicateLayout For(int dimension, int models, int maxK)
     {
-        int d = dimension, dd = d * d, k = Math.Max(1, maxK), next = 0;
+        int d = dimension, dd = d * d, k = Math.Max(1, maxK), sources = Core.Specs.WeightIndex.Count(models), next = 0;
+        var statistic = new StatisticLayout(d, k, sources);
         int Take(int values)
         {
             int offset = next;
@@ -103,6 +112,10 @@ public struct ReplicateLayout
             MatrixB = Take(d * (d + 1)),
             ScratchLower = Take(dd),
             ScratchCov = Take(dd),
+            SourceMeans = Take(sources * d),
+            SourceFactors = Take(sources * dd),
+            Statistics = Take(statistic.Size),
+            Statistic = statistic,
         };
         layout.Size = next;
         return layout;

@@ -102,8 +102,25 @@ internal static class CommandLine
         DefaultValueFactory = _ => "double",
     };
 
-    public static SimulationSpec ApplyOverrides(SimulationSpec spec, long? replicates, long? seed)
+    public static Option<string?> SamplerOption() => new("--sampler")
     {
+        Description = "How each refit's training set is drawn (overrides the spec's sampler): moments (default; each source's count, sample mean and scatter drawn exactly from their laws, so uncurated sources and K = inf cost the same for every n) or samples (every sample drawn one by one: the literal loop the moments sampler is checked against). Both draw from the same law; their numbers differ.",
+    };
+
+    /// <summary>The sampler a --sampler value names, or null when the flag is absent.</summary>
+    public static Sampler? SamplerOverride(string? name) => name switch
+    {
+        null => null,
+        _ when Array.IndexOf(SpecLoader.SamplerNames, name) >= 0 => name == SpecLoader.NameOf(Sampler.Samples) ? Sampler.Samples : Sampler.Moments,
+        _ => throw SpecException.Invalid("--sampler", name, "one of " + string.Join(", ", SpecLoader.SamplerNames)),
+    };
+
+    public static SimulationSpec ApplyOverrides(SimulationSpec spec, long? replicates, long? seed, string? sampler = null)
+    {
+        if (SamplerOverride(sampler) is { } chosen)
+        {
+            spec = spec with { Sampler = chosen };
+        }
         if (replicates is { } r)
         {
             spec = spec with { Replicates = r >= 2 ? r : throw SpecException.Invalid("--replicates", r, "an integer >= 2") };

@@ -23,29 +23,31 @@ internal static class ReproduceCommand
         var simd = CommandLine.SimdOption();
         var precision = CommandLine.PrecisionOption();
         var device = CommandLine.DeviceOption();
+        var sampler = CommandLine.SamplerOption();
         var quiet = CommandLine.QuietOption();
         var json = CommandLine.JsonOption();
         var output = new Option<string>("--out", "-o") { Description = "Folder for fig3.csv, the figure fig3.png and fig3.svg, the store fig3.duckdb and the spec used (each replaced by a new run).", DefaultValueFactory = _ => "loopsim-out/fig3" };
         var fig3 = new Command("fig3", "The coupling sweep of docs/model.md section 6: self- and cross-influence of curating theta, for n = 4, 12, 64.")
         {
-            quick, replicates, threads, backend, device, simd, precision, output, quiet, json,
+            quick, replicates, sampler, threads, backend, device, simd, precision, output, quiet, json,
         };
         fig3.SetAction(parsed => CommandLine.Guard(() => RunFig3(
             parsed.GetValue(quick) ? Fig3.Quick : Fig3.Full,
             parsed.GetValue(replicates),
+            CommandLine.SamplerOverride(parsed.GetValue(sampler)) is { } chosen ? SpecLoader.NameOf(chosen) : null,
             CommandLine.Options(parsed.GetValue(threads), parsed.GetValue(backend)!, parsed.GetValue(simd)!, parsed.GetValue(precision)!, parsed.GetValue(device)!),
             new OutputFolder(parsed.GetValue(output)!),
             new ConsoleOutput(parsed.GetValue(quiet), parsed.GetValue(json)))));
         return new Command("reproduce", "Reproduce a worked example.") { fig3 };
     }
 
-    private static int RunFig3(Fig3.Preset preset, long? replicatesOverride, RunOptions options, OutputFolder folder, ConsoleOutput console)
+    private static int RunFig3(Fig3.Preset preset, long? replicatesOverride, string? sampler, RunOptions options, OutputFolder folder, ConsoleOutput console)
     {
         if (replicatesOverride is < 2)
         {
             throw SpecException.Invalid("--replicates", replicatesOverride, "an integer >= 2");
         }
-        var sweep = Fig3.Load(preset, replicatesOverride);
+        var sweep = Fig3.Load(preset, replicatesOverride, sampler);
         var baseSpec = sweep.Cells[0].Spec;
         int nAxis = sweep.AxisIndex(Fig3.SampleSizeAxis), tAxis = sweep.AxisIndex(SweepLoader.CouplingPath);
         console.Line($"fig3 ({preset.Name}): {sweep.Cells.Count} cells, {baseSpec.Replicates} replicates x {baseSpec.Rounds} rounds each (burn-in {baseSpec.BurnIn}), seed {baseSpec.Seed}, backend {options.BackendLabel}");
@@ -91,7 +93,7 @@ internal static class ReproduceCommand
         {
             console.Line($"  and at t = {FormatCrossing(crossing)} in the n = {n} estimates (linear interpolation between grid points)");
         }
-        folder.Write("fig3-spec.toml", Fig3.PresetText(preset, replicatesOverride));
+        folder.Write("fig3-spec.toml", Fig3.PresetText(preset, replicatesOverride, sampler));
         string path = folder.Write("fig3.csv", csv.ToString());
         using (var store = SweepStore.Open(storePath))
         {

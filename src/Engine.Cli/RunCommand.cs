@@ -18,16 +18,17 @@ internal static class RunCommand
         var simd = CommandLine.SimdOption();
         var precision = CommandLine.PrecisionOption();
         var device = CommandLine.DeviceOption();
+        var sampler = CommandLine.SamplerOption();
         var quiet = CommandLine.QuietOption();
         var json = CommandLine.JsonOption();
         var output = new Option<string>("--out", "-o") { Description = "Folder for summary.json and trajectory.csv.", DefaultValueFactory = _ => "loopsim-out" };
         var command = new Command("run", "Run the replicates of a spec; print the stationary alignment and influence with 95% intervals.")
         {
-            spec, replicates, seed, threads, backend, device, simd, precision, output, quiet, json,
+            spec, replicates, seed, sampler, threads, backend, device, simd, precision, output, quiet, json,
         };
         command.SetAction(parsed => CommandLine.Guard(() =>
         {
-            var loaded = CommandLine.ApplyOverrides(SpecLoader.LoadFile(parsed.GetValue(spec)!), parsed.GetValue(replicates), parsed.GetValue(seed));
+            var loaded = CommandLine.ApplyOverrides(SpecLoader.LoadFile(parsed.GetValue(spec)!), parsed.GetValue(replicates), parsed.GetValue(seed), parsed.GetValue(sampler));
             var folder = new OutputFolder(parsed.GetValue(output)!);
             var options = CommandLine.Options(parsed.GetValue(threads), parsed.GetValue(backend)!, parsed.GetValue(simd)!, parsed.GetValue(precision)!, parsed.GetValue(device)!);
             var console = new ConsoleOutput(parsed.GetValue(quiet), parsed.GetValue(json));

@@ -83,18 +83,19 @@ internal static class StoreCommands
         var output = new Option<string?>("--out", "-o") { Description = "Folder for the scripts, shard stores, logs, the merged store sweep.duckdb and sweep.csv (default: loopsim-out/<spec name>/slurm). It must be on storage the nodes share." };
         var backend = CommandLine.BackendOption();
         var replicates = CommandLine.ReplicatesOption();
+        var sampler = CommandLine.SamplerOption();
         var maxArray = new Option<int?>("--max-array-size") { Description = $"The most tasks per array (default: the cluster's MaxArraySize from scontrol, else {SlurmScripts.DefaultMaxArraySize}); more tasks split into several arrays." };
         var sbatch = new Option<string[]>("--sbatch") { Description = "An extra sbatch option for every job, e.g. --sbatch=--partition=gpu --sbatch=--time=02:00:00 (repeatable).", AllowMultipleArgumentsPerToken = false };
         var loopsim = new Option<string?>("--loopsim") { Description = "The command that runs loopsim on the nodes (default: this program, by its absolute path)." };
         var quiet = CommandLine.QuietOption();
         var command = new Command("slurm", "Write (and with --submit, submit) a Slurm array that runs a sweep as shards, and a merge job that runs after every shard succeeded (afterok).")
         {
-            spec, tasks, cpus, gpus, submit, output, backend, replicates, maxArray, sbatch, loopsim, quiet,
+            spec, tasks, cpus, gpus, submit, output, backend, replicates, sampler, maxArray, sbatch, loopsim, quiet,
         };
         command.SetAction(parsed => CommandLine.Guard(() =>
         {
             string specPath = Path.GetFullPath(parsed.GetValue(spec)!);
-            var sweep = SweepLoader.LoadFile(specPath, SweepCommand.Overrides(parsed.GetValue(replicates)));
+            var sweep = SweepLoader.LoadFile(specPath, SweepCommand.Overrides(parsed.GetValue(replicates), parsed.GetValue(sampler)));
             string chosenBackend = parsed.GetValue(backend)!;
             Engine.Simulation.Backends.CheckName(chosenBackend);
             bool submitting = parsed.GetValue(submit);
@@ -109,6 +110,7 @@ internal static class StoreCommands
                 Loopsim = parsed.GetValue(loopsim) ?? ThisProgram(),
                 Backend = chosenBackend,
                 Replicates = parsed.GetValue(replicates),
+                Sampler = parsed.GetValue(sampler),
                 MaxArraySize = maxArraySize,
                 SbatchOptions = parsed.GetValue(sbatch) ?? [],
             });

@@ -24,16 +24,17 @@ internal static class SweepCommand
         var device = CommandLine.DeviceOption();
         var simd = CommandLine.SimdOption();
         var precision = CommandLine.PrecisionOption();
+        var sampler = CommandLine.SamplerOption();
         var quiet = CommandLine.QuietOption();
         var json = CommandLine.JsonOption();
         var command = new Command("sweep", "Run every cell of a sweep spec (the Cartesian product of its axes), committing each finished cell to a crash-safe store; kill it at any time and finish with --resume.")
         {
-            spec, store, resume, shard, replicates, threads, backend, device, simd, precision, quiet, json,
+            spec, store, resume, shard, replicates, sampler, threads, backend, device, simd, precision, quiet, json,
         };
         command.SetAction(parsed => CommandLine.Guard(() =>
         {
             string specPath = parsed.GetValue(spec)!;
-            var sweep = SweepLoader.LoadFile(specPath, Overrides(parsed.GetValue(replicates)));
+            var sweep = SweepLoader.LoadFile(specPath, Overrides(parsed.GetValue(replicates), parsed.GetValue(sampler)));
             var options = CommandLine.Options(parsed.GetValue(threads), parsed.GetValue(backend)!, parsed.GetValue(simd)!, parsed.GetValue(precision)!, parsed.GetValue(device)!);
             var selected = Shard.Resolve(parsed.GetValue(shard), Environment.GetEnvironmentVariable);
             string storePath = parsed.GetValue(store) ?? DefaultStore(specPath, selected);
@@ -47,14 +48,19 @@ internal static class SweepCommand
         return command;
     }
 
-    /// <summary>The spec keys a --replicates flag sets (checked here, so the error names the flag).</summary>
-    public static IReadOnlyDictionary<string, object>? Overrides(long? replicates)
+    /// <summary>The spec keys the --replicates and --sampler flags set (checked here, so the error names the flag).</summary>
+    public static IReadOnlyDictionary<string, object>? Overrides(long? replicates, string? sampler = null)
     {
-        if (replicates is not { } r)
+        var overrides = new Dictionary<string, object>();
+        if (replicates is { } r)
         {
-            return null;
+            overrides["replicates"] = r >= 2 ? r : throw SpecException.Invalid("--replicates", r, "an integer >= 2");
         }
-        return r >= 2 ? new Dictionary<string, object> { ["replicates"] = r } : throw SpecException.Invalid("--replicates", r, "an integer >= 2");
+        if (CommandLine.SamplerOverride(sampler) is { } chosen)
+        {
+            overrides["sampler"] = SpecLoader.NameOf(chosen);
+        }
+        return overrides.Count > 0 ? overrides : null;
     }
 
     /// <summary>"1 cell", "6 cells".</summary>

@@ -208,6 +208,7 @@ public static class GpuRunner
             BurnIn = spec.BurnIn,
             Sequential = spec.Schedule == Schedule.Sequential ? 1 : 0,
             Multinomial = spec.Mixture == MixtureMode.Multinomial ? 1 : 0,
+            Moments = spec.Sampler == Sampler.Moments ? 1 : 0,
             Seed = spec.Seed,
             FirstReplicate = first,
             Count = count,

@@ -62,6 +62,8 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
     private readonly TLane[] _matrixB;
     private readonly TLane[] _scratchLower;
     private readonly TLane[] _scratchCov;
+    private readonly StatisticLayout _statisticLayout;
+    private readonly TLane[] _statisticScratch;
     private PhiloxKey _key;                   // (seed, replicate >> 32), with its round keys
 
     public LaneLoop(SimulationSpec spec)
@@ -117,6 +119,8 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
         _matrixB = new TLane[d * (d + 1)];
         _scratchLower = new TLane[dd];
         _scratchCov = new TLane[dd];
+        _statisticLayout = new StatisticLayout(d, maxK, sources);
+        _statisticScratch = new TLane[_statisticLayout.Size];
         _key = new PhiloxKey(spec.Seed, 0);
     }
 
@@ -196,6 +200,11 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
 
     private void RefitModel(uint counter0, int round, int i, Span<TLane> newMean, Span<TLane> newCov)
     {
+        if (_spec.Sampler == Sampler.Moments)
+        {
+            RefitByStatistics(counter0, round, i, newMean, newCov);
+            return;
+        }
         var model = _models[i];
         var spec = model.Spec;
         int d = _d;
@@ -266,6 +275,16 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
         }
         _sampleMean.CopyTo(newMean);
         ModelStep.FinishRefit<TLane, LaneSpan<TLane>, ConstantSpan>(in _parameters[i], new ConstantSpan(_constants), d, _comoment, newCov);
+    }
+
+    /// <summary>Model i's refit on its sources' sufficient statistics (<see cref="StatisticStep.Refit"/>).</summary>
+    private void RefitByStatistics(uint counter0, int round, int i, Span<TLane> newMean, Span<TLane> newCov)
+    {
+        int d = _d, dd = d * d;
+        PrepareSources(i);
+        StatisticStep.Refit<TLane, LaneSpan<TLane>, ConstantSpan, LaneUniformStream<TLane>>(in _parameters[i], new ConstantSpan(_constants), d, i, round,
+            new LaneUniformStream<TLane>(in _key, counter0), _sourceMean, _sourceFactor, _mean.AsSpan(i * d, d), _cholesky.AsSpan(i * dd, dd),
+            _statisticLayout, _statisticScratch, newMean, newCov);
     }
 
     /// <summary>

@@ -11,13 +11,21 @@ public static class Fig3
     /// <summary>Rounds, burn-in and replicates of a preset, set over the spec's own.</summary>
     public sealed record Preset(string Name, int Rounds, int BurnIn, long Replicates)
     {
-        /// <summary>The preset as overrides of the spec's top-level keys.</summary>
-        public IReadOnlyDictionary<string, object> Overrides(long? replicates) => new Dictionary<string, object>
+        /// <summary>The preset as overrides of the spec's top-level keys; <paramref name="sampler"/> (a <c>sampler</c> value) replaces the spec's.</summary>
+        public IReadOnlyDictionary<string, object> Overrides(long? replicates, string? sampler = null)
         {
-            ["rounds"] = (long)Rounds,
-            ["burn_in"] = (long)BurnIn,
-            ["replicates"] = replicates ?? Replicates,
-        };
+            var overrides = new Dictionary<string, object>
+            {
+                ["rounds"] = (long)Rounds,
+                ["burn_in"] = (long)BurnIn,
+                ["replicates"] = replicates ?? Replicates,
+            };
+            if (sampler is not null)
+            {
+                overrides["sampler"] = sampler;
+            }
+            return overrides;
+        }
     }
 
     /// <summary>The --quick preset.</summary>
@@ -34,20 +42,21 @@ public static class Fig3
     /// <summary>The spec without its [sweep] tables: the model at coupling 1, a plain spec.</summary>
     public static string BaseText => SpecText[..SpecText.IndexOf("\n[sweep]", StringComparison.Ordinal)];
 
-    /// <summary>specs/fig3.toml with the preset's rounds, burn-in and replicates written in: the file a run used.</summary>
-    public static string PresetText(Preset preset, long? replicates = null)
+    /// <summary>specs/fig3.toml with the preset's rounds, burn-in, replicates and sampler written in: the file a run used.</summary>
+    public static string PresetText(Preset preset, long? replicates = null, string? sampler = null)
     {
         string text = SpecText;
-        foreach (var (key, value) in preset.Overrides(replicates))
+        foreach (var (key, value) in preset.Overrides(replicates, sampler))
         {
-            text = System.Text.RegularExpressions.Regex.Replace(text, $@"(?m)^{key} = \d+$", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{key} = {value}"));
+            string written = value is string name ? $"\"{name}\"" : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{value}");
+            text = System.Text.RegularExpressions.Regex.Replace(text, $@"(?m)^{key} = .+$", $"{key} = {written}");
         }
         return text;
     }
 
-    /// <summary>The sweep of a preset; <paramref name="replicates"/> overrides the preset's.</summary>
-    public static SweepSpec Load(Preset preset, long? replicates = null) =>
-        SweepLoader.Parse(SpecText, "fig3.toml", preset.Overrides(replicates));
+    /// <summary>The sweep of a preset; <paramref name="replicates"/> and <paramref name="sampler"/> override the preset's.</summary>
+    public static SweepSpec Load(Preset preset, long? replicates = null, string? sampler = null) =>
+        SweepLoader.Parse(SpecText, "fig3.toml", preset.Overrides(replicates, sampler));
 
     private static string ReadSpec()
     {

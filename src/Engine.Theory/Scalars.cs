@@ -45,6 +45,8 @@ public readonly record struct Real(double Value) : IScalar<Real>
     /// <inheritdoc />
     public static Real Abs(Real a) => new(Math.Abs(a.Value));
     /// <inheritdoc />
+    public static Real Floor(Real a) => new(Math.Floor(a.Value));
+    /// <inheritdoc />
     public static Real LessThan(Real a, Real b) => new(a.Value < b.Value ? 1 : 0);
     /// <inheritdoc />
     public static Real GreaterThan(Real a, Real b) => new(a.Value > b.Value ? 1 : 0);
@@ -107,6 +109,8 @@ public readonly record struct Dual(double Value, double Derivative) : IScalar<Du
     public static Dual Max(Dual a, Dual b) => a.Value >= b.Value ? a : b;
     /// <inheritdoc />
     public static Dual Abs(Dual a) => a.Value < 0 ? new(-a.Value, -a.Derivative) : a;
+    /// <inheritdoc />
+    public static Dual Floor(Dual a) => new(Math.Floor(a.Value), 0);
     /// <inheritdoc />
     public static Dual LessThan(Dual a, Dual b) => new(a.Value < b.Value ? 1 : 0, 0);
     /// <inheritdoc />

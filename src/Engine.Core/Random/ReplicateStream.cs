@@ -21,6 +21,11 @@ namespace Engine.Core.Random;
 /// K = 1, K = inf) uses z[0 .. d-1], so a slot's first normals are shared by all sources.
 /// </code>
 /// Limits implied by the layout: seed &lt; 2^32, model index &lt; 256, n &lt; 2^24, rounds &lt; 2^32.
+/// <para>
+/// The sufficient-statistic sampler (<c>sampler = "moments"</c>) draws a source's count, mean and
+/// scatter from blocks whose word 3 has its top bit set (<see cref="StatisticBlock"/>), so they
+/// never meet a per-sample block; its layout is in docs/random-streams.md, the one place it is written.
+/// </para>
 /// </summary>
 public readonly struct ReplicateStream
 {
@@ -28,6 +33,16 @@ public readonly struct ReplicateStream
     public const int MaxModels = 256;
     /// <summary>Slots per model and round the counter layout can address.</summary>
     public const int MaxSamplesPerRound = (1 << 24) - 1;
+
+    /// <summary>The top bit of counter word 3: set on every block of the sufficient-statistic sampler.</summary>
+    public const uint StatisticFlag = 1u << 31;
+    /// <summary>The largest index (pair or attempt) of a sufficient-statistic block; attempts wrap past it.</summary>
+    public const int MaxStatisticIndex = 0xFFFF;
+
+    /// <summary>Counter word 3 of a sufficient-statistic block (layout above).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint StatisticBlock(int source, StatisticDraw kind, int index) =>
+        StatisticFlag | ((uint)source << 20) | ((uint)kind << 16) | (uint)index;
 
     private readonly uint _key0;
     private readonly uint _key1;
@@ -85,4 +100,27 @@ public readonly struct ReplicateStream
         var (sin, cos) = Math.SinCos(2.0 * Math.PI * u2);
         return (radius * cos, radius * sin);
     }
+}
+
+/// <summary>What a sufficient-statistic block is drawn for (docs/random-streams.md, kinds 0-8).</summary>
+public enum StatisticDraw
+{
+    /// <summary>The normals of a source's sample mean.</summary>
+    MeanNormals = 0,
+    /// <summary>The below-diagonal normals of a source's Bartlett factor.</summary>
+    BartlettNormals = 1,
+    /// <summary>A Bartlett chi-square attempt's normal.</summary>
+    ChiSquareNormal = 2,
+    /// <summary>Its acceptance and boost uniforms.</summary>
+    ChiSquareUniforms = 3,
+    /// <summary>A count tree node's lower gamma: an attempt's normal.</summary>
+    SplitLowerNormal = 4,
+    /// <summary>Its uniforms.</summary>
+    SplitLowerUniforms = 5,
+    /// <summary>The node's upper gamma: an attempt's normal.</summary>
+    SplitUpperNormal = 6,
+    /// <summary>Its uniforms.</summary>
+    SplitUpperUniforms = 7,
+    /// <summary>A leaf node's uniforms, placed one by one.</summary>
+    LeafUniforms = 8,
 }

@@ -23,6 +23,7 @@ public static class SummaryWriter
             json.WriteNumber("rounds", spec.Rounds);
             json.WriteNumber("burn_in", spec.BurnIn);
             json.WriteNumber("seed", spec.Seed);
+            json.WriteString("sampler", Specs.SpecLoader.NameOf(spec.Sampler));
             json.WriteString("backend", result.Backend);
             if (result.Device is { } device)
             {

@@ -40,6 +40,15 @@ public enum MixtureMode
     Fixed,
 }
 
+/// <summary>How a refit's training set is drawn (docs/spec.md, <c>sampler</c>); both are exact in law.</summary>
+public enum Sampler
+{
+    /// <summary>Sufficient statistics: each Gaussian source's count, sample mean and scatter (the default, fastest).</summary>
+    Moments,
+    /// <summary>Every sample one by one: the literal simulation, the definition the moments sampler is checked against.</summary>
+    Samples,
+}
+
 /// <summary>
 /// The mixture weights of one model's training data, indexed by source:
 /// 0 real, 1 curated, 2 self, 3 + j outputs of model j (zero at the model's own index).
@@ -134,6 +143,8 @@ public sealed record SimulationSpec
     public Schedule Schedule { get; init; } = Schedule.Simultaneous;
     /// <summary>Multinomial or fixed source counts.</summary>
     public MixtureMode Mixture { get; init; } = MixtureMode.Multinomial;
+    /// <summary>Sufficient statistics or samples one by one.</summary>
+    public Sampler Sampler { get; init; } = Sampler.Moments;
     /// <summary>The models, in index order.</summary>
     public required ModelSpec[] Models { get; init; }
     /// <summary>The influence estimate asked for, if any.</summary>

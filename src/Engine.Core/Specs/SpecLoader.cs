@@ -21,11 +21,17 @@ public static class SpecLoader
     public const long MaxTrajectoryValues = 1 << 20;
 
     private static readonly string[] TopLevelKeys =
-        ["dimension", "rounds", "burn_in", "replicates", "seed", "schedule", "mixture", "model", "influence"];
+        ["dimension", "rounds", "burn_in", "replicates", "seed", "schedule", "mixture", "sampler", "model", "influence"];
 
     private static readonly string[] ModelKeys =
         ["name", "n", "covariance", "real_mean", "real_cov", "init_mean", "init_cov", "reward", "reward_center",
          "reward_direction", "beta", "k", "ridge", "weights"];
+
+    /// <summary>The values of <c>sampler</c> and <c>--sampler</c>, the default first.</summary>
+    public static readonly string[] SamplerNames = ["moments", "samples"];
+
+    /// <summary>The spec key's and flag's name of a sampler.</summary>
+    public static string NameOf(Sampler sampler) => SamplerNames[(int)sampler];
 
     private static readonly string[] WeightKeys = ["real", "curated", "self", "cross"];
     private static readonly string[] InfluenceKeys = ["model", "absorb", "step"];
@@ -108,6 +114,7 @@ public static class SpecLoader
             ? Schedule.Sequential : Schedule.Simultaneous;
         var mixture = top.Choice("mixture", ["multinomial", "fixed"], "multinomial") == "fixed"
             ? MixtureMode.Fixed : MixtureMode.Multinomial;
+        var sampler = top.Choice("sampler", SamplerNames, SamplerNames[0]) == "samples" ? Sampler.Samples : Sampler.Moments;
 
         const string modelAllowed = "one or more [[model]] tables";
         if (top.Required("model", modelAllowed) is not TomlTableArray modelTables || modelTables.Count == 0)
@@ -140,6 +147,7 @@ public static class SpecLoader
             Seed = seed,
             Schedule = schedule,
             Mixture = mixture,
+            Sampler = sampler,
             Models = models,
         };
         if (top.Has("influence"))

@@ -40,6 +40,8 @@ public interface ILaneArithmetic<T> where T : struct, ILaneArithmetic<T>
     static abstract T Max(T a, T b);
     /// <summary>Lane-wise absolute value.</summary>
     static abstract T Abs(T a);
+    /// <summary>Lane-wise floor (the integer part of a count's half, in the binomial sampler).</summary>
+    static abstract T Floor(T a);
 
     /// <summary>Mask of the lanes where a &lt; b.</summary>
     static abstract T LessThan(T a, T b);

@@ -71,6 +71,8 @@ public readonly struct ScalarLane(double value) : ILane<ScalarLane>
     /// <inheritdoc />
     public static ScalarLane Abs(ScalarLane a) => new(Math.Abs(a.Value));
     /// <inheritdoc />
+    public static ScalarLane Floor(ScalarLane a) => new(Math.Floor(a.Value));
+    /// <inheritdoc />
     public static ScalarLane LessThan(ScalarLane a, ScalarLane b) => new(a.Value < b.Value ? True : 0);
     /// <inheritdoc />
     public static ScalarLane GreaterThan(ScalarLane a, ScalarLane b) => new(a.Value > b.Value ? True : 0);

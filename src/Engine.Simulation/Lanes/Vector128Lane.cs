@@ -78,6 +78,8 @@ public readonly struct Vector128Lane(Vector128<double> value) : ILane<Vector128L
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane Abs(Vector128Lane a) => new(Vector128.Abs(a.Value));
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane Floor(Vector128Lane a) => new(Vector128.Floor(a.Value));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane LessThan(Vector128Lane a, Vector128Lane b) => new(Vector128.LessThan(a.Value, b.Value));
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128Lane GreaterThan(Vector128Lane a, Vector128Lane b) => new(Vector128.GreaterThan(a.Value, b.Value));

@@ -78,6 +78,8 @@ public readonly struct Vector256Lane(Vector256<double> value) : ILane<Vector256L
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Abs(Vector256Lane a) => new(Vector256.Abs(a.Value));
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane Floor(Vector256Lane a) => new(Vector256.Floor(a.Value));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane LessThan(Vector256Lane a, Vector256Lane b) => new(Vector256.LessThan(a.Value, b.Value));
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Lane GreaterThan(Vector256Lane a, Vector256Lane b) => new(Vector256.GreaterThan(a.Value, b.Value));

@@ -52,6 +52,8 @@ public readonly struct Vector256SingleLane(Vector256<float> value) : ILane<Vecto
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256SingleLane Abs(Vector256SingleLane a) => new(Vector256.Abs(a.Value));
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256SingleLane Floor(Vector256SingleLane a) => new(Vector256.Floor(a.Value));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256SingleLane Round(Vector256SingleLane a) => new(Vector256.Round(a.Value));
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256SingleLane MultiplyAdd(Vector256SingleLane a, Vector256SingleLane b, Vector256SingleLane c) => new(Vector256.FusedMultiplyAdd(a.Value, b.Value, c.Value));

@@ -55,6 +55,8 @@ public readonly struct Vector256Singlex2Lane(Vector256<float> low, Vector256<flo
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Singlex2Lane Abs(Vector256Singlex2Lane a) => new(Vector256.Abs(a.Low), Vector256.Abs(a.High));
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Singlex2Lane Floor(Vector256Singlex2Lane a) => new(Vector256.Floor(a.Low), Vector256.Floor(a.High));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Singlex2Lane Round(Vector256Singlex2Lane a) => new(Vector256.Round(a.Low), Vector256.Round(a.High));
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Singlex2Lane MultiplyAdd(Vector256Singlex2Lane a, Vector256Singlex2Lane b, Vector256Singlex2Lane c) =>

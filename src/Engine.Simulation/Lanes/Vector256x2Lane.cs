@@ -55,6 +55,8 @@ public readonly struct Vector256x2Lane(Vector256<double> low, Vector256<double> 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane Abs(Vector256x2Lane a) => new(Vector256.Abs(a.Low), Vector256.Abs(a.High));
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane Floor(Vector256x2Lane a) => new(Vector256.Floor(a.Low), Vector256.Floor(a.High));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane Round(Vector256x2Lane a) => new(Vector256.Round(a.Low), Vector256.Round(a.High));
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane MultiplyAdd(Vector256x2Lane a, Vector256x2Lane b, Vector256x2Lane c) =>

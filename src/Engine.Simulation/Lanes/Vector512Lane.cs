@@ -78,6 +78,8 @@ public readonly struct Vector512Lane(Vector512<double> value) : ILane<Vector512L
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane Abs(Vector512Lane a) => new(Vector512.Abs(a.Value));
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane Floor(Vector512Lane a) => new(Vector512.Floor(a.Value));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane LessThan(Vector512Lane a, Vector512Lane b) => new(Vector512.LessThan(a.Value, b.Value));
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512Lane GreaterThan(Vector512Lane a, Vector512Lane b) => new(Vector512.GreaterThan(a.Value, b.Value));

@@ -55,6 +55,8 @@ public readonly struct Vector512x2Lane(Vector512<double> low, Vector512<double> 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512x2Lane Abs(Vector512x2Lane a) => new(Vector512.Abs(a.Low), Vector512.Abs(a.High));
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512x2Lane Floor(Vector512x2Lane a) => new(Vector512.Floor(a.Low), Vector512.Floor(a.High));
+    /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512x2Lane Round(Vector512x2Lane a) => new(Vector512.Round(a.Low), Vector512.Round(a.High));
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512x2Lane MultiplyAdd(Vector512x2Lane a, Vector512x2Lane b, Vector512x2Lane c) =>

@@ -51,3 +51,43 @@ public readonly ref struct ConstantSpan(ReadOnlySpan<double> values) : IConstant
     /// <summary>Entry <paramref name="index"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static double Read(ConstantSpan constants, int index) => constants._values[index];
 }
+
+/// <summary>
+/// Where <see cref="StatisticStep"/> takes its uniforms: the Philox block (key, counter) of each
+/// lane's replicate, as two uniforms at the lane's resolution (docs/random-streams.md). Static, as
+/// <see cref="ILaneView{TSelf, T}"/> is, so that ILGPU compiles the same sampler.
+/// </summary>
+public interface IUniformStream<TSelf, T> where TSelf : IUniformStream<TSelf, T>, allows ref struct
+{
+    /// <summary>The block with counter words 1-3 given (word 0 is each lane's replicate).</summary>
+    static abstract (T U0, T U1) Uniforms(TSelf stream, uint counter1, uint counter2, uint counter3);
+
+    /// <summary>The block whose word 2 is <paramref name="counter2High"/> | each lane's <paramref name="counter2Low"/> (an integer below 2^24).</summary>
+    static abstract (T U0, T U1) UniformsAt(TSelf stream, uint counter1, uint counter2High, T counter2Low, uint counter3);
+}
+
+/// <summary>The CPU lanes' stream: lane i is replicate counter0 + i under the key.</summary>
+public readonly ref struct LaneUniformStream<TLane>(ref readonly Core.Random.PhiloxKey key, uint counter0) : IUniformStream<LaneUniformStream<TLane>, TLane>
+    where TLane : struct, Lanes.ILane<TLane>
+{
+    private readonly ref readonly Core.Random.PhiloxKey _key = ref key;
+    private readonly uint _counter0 = counter0;
+
+    /// <summary>The block of every lane's replicate.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (TLane U0, TLane U1) Uniforms(LaneUniformStream<TLane> stream, uint counter1, uint counter2, uint counter3) =>
+        TLane.Uniforms(in stream._key, stream._counter0, counter1, counter2, counter3);
+
+    /// <summary>The block of every lane's replicate, word 2 per lane.</summary>
+    public static (TLane U0, TLane U1) UniformsAt(LaneUniformStream<TLane> stream, uint counter1, uint counter2High, TLane counter2Low, uint counter3)
+    {
+        Span<uint> counter0 = stackalloc uint[TLane.Width];
+        Span<uint> counter2 = stackalloc uint[TLane.Width];
+        for (int lane = 0; lane < counter0.Length; lane++)
+        {
+            counter0[lane] = stream._counter0 + (uint)lane;
+            counter2[lane] = counter2High | (uint)TLane.Element(counter2Low, lane);
+        }
+        return TLane.UniformsPerLane(in stream._key, counter0, counter1, counter2, counter3);
+    }
+}

@@ -42,6 +42,8 @@ public struct ModelParameters
     public int Cumulative;
     /// <summary>The source of each slot under the fixed mixture (n values); -1 for multinomial.</summary>
     public int FixedSources;
+    /// <summary>The samples of each source under the fixed mixture (sources values); -1 for multinomial.</summary>
+    public int SourceCounts;
 
     /// <summary>Whether curation is the exact tilt.</summary>
     public readonly bool IsInfiniteK => K == ModelSpec.InfiniteK;
@@ -75,7 +77,7 @@ public sealed class ModelTable
 
     /// <summary>One model's reward alone (its kind, beta and vector): what <see cref="ModelStep.Reward"/>, <see cref="ModelStep.ExpectedReward"/> and <see cref="ModelStep.TiltedMoments"/> read.</summary>
     public static (ModelParameters Model, double[] Constants) RewardOf(ModelSpec model) =>
-        (new ModelParameters { K = model.K, N = model.N, LinearReward = model.Reward == RewardKind.Linear ? 1 : 0, Beta = model.Beta, RewardVector = 0, FixedSources = -1 },
+        (new ModelParameters { K = model.K, N = model.N, LinearReward = model.Reward == RewardKind.Linear ? 1 : 0, Beta = model.Beta, RewardVector = 0, FixedSources = -1, SourceCounts = -1 },
             (double[])model.RewardVector.Clone());
 
     private static ModelParameters Flatten(ModelSpec model, int d, MixtureMode mixture, List<double> constants)
@@ -119,6 +121,7 @@ public sealed class ModelTable
             FixedSources = mixture == MixtureMode.Fixed
                 ? Append(MixtureRounding.SlotSources(model.Weights, model.N).Select(source => (double)source))
                 : -1,
+            SourceCounts = mixture == MixtureMode.Fixed ? Append(MixtureRounding.Counts(model.Weights, model.N).Select(count => (double)count)) : -1,
         };
     }
 

@@ -24,6 +24,8 @@ public sealed record SlurmRequest
     public string Backend { get; init; } = "auto";
     /// <summary>--replicates inside each task, if given.</summary>
     public long? Replicates { get; init; }
+    /// <summary>--sampler inside each task, if given.</summary>
+    public string? Sampler { get; init; }
     /// <summary>The most tasks one array may have (the cluster's MaxArraySize): larger sweeps split into several arrays.</summary>
     public int MaxArraySize { get; init; } = SlurmScripts.DefaultMaxArraySize;
     /// <summary>Extra #SBATCH lines' options (partition, time limit, account), each like "--partition=debug".</summary>
@@ -79,7 +81,7 @@ public static class SlurmScripts
             script.Append(CultureInfo.InvariantCulture, $"# Shards {offset} to {offset + count - 1} of {request.Tasks}: task t runs shard {offset} + t.\n");
             script.Append(CultureInfo.InvariantCulture, $"shard=$((SLURM_ARRAY_TASK_ID + {offset}))\n");
             script.Append(CultureInfo.InvariantCulture, $"exec {request.Loopsim} sweep {Quote(request.SpecPath)} --shard \"$shard/{request.Tasks}\" --store \"{folder}/shards/shard-$shard-of-{request.Tasks}.duckdb\" --resume");
-            script.Append(CultureInfo.InvariantCulture, $" --threads \"${{SLURM_CPUS_PER_TASK:-{request.CpusPerTask}}}\" --backend {request.Backend}{ReplicatesFlag(request)}\n");
+            script.Append(CultureInfo.InvariantCulture, $" --threads \"${{SLURM_CPUS_PER_TASK:-{request.CpusPerTask}}}\" --backend {request.Backend}{ReplicatesFlag(request)}{(request.Sampler is { } sampler ? " --sampler " + sampler : "")}\n");
             string path = Path.Combine(folder, $"array-{array}.sbatch");
             File.WriteAllText(path, script.ToString());
             arrays.Add(path);

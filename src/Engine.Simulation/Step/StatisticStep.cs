@@ -1,0 +1,456 @@
+using System.Runtime.CompilerServices;
+using Engine.Core.Random;
+using Engine.Core.Specs;
+using Engine.Simulation.Lanes;
+
+namespace Engine.Simulation.Step;
+
+/// <summary>Where <see cref="StatisticStep"/> keeps its working values in one scratch view of lane values.</summary>
+public readonly struct StatisticLayout
+{
+    /// <summary>The layout for dimension <paramref name="d"/>, at most <paramref name="maxK"/> candidates and <paramref name="sources"/> sources.</summary>
+    public StatisticLayout(int d, int maxK, int sources)
+    {
+        int dd = d * d;
+        Counts = 0;
+        SourceMean = Counts + sources;
+        Bartlett = SourceMean + d;
+        Product = Bartlett + dd;
+        Scatter = Product + dd;
+        Comoment = Scatter + dd;
+        Sum = Comoment + dd;
+        SumOfSquares = Sum + d;
+        Sample = SumOfSquares + dd;
+        Normals = Sample + d;
+        Candidates = Normals + Math.Max(1, maxK) * d + 2;
+        Weights = Candidates + Math.Max(1, maxK) * d;
+        Picks = Weights + Math.Max(1, maxK);
+        Size = Picks + Math.Max(1, maxK);
+    }
+
+    /// <summary>Samples per source (sources).</summary>
+    public int Counts { get; }
+    /// <summary>A source's sample mean (d).</summary>
+    public int SourceMean { get; }
+    /// <summary>Its Bartlett factor (d x d).</summary>
+    public int Bartlett { get; }
+    /// <summary>L times the Bartlett factor (d x d).</summary>
+    public int Product { get; }
+    /// <summary>A source's scatter (d x d).</summary>
+    public int Scatter { get; }
+    /// <summary>The pooled co-moment (d x d).</summary>
+    public int Comoment { get; }
+    /// <summary>The curated draws' deviations from the model's mean, summed (d).</summary>
+    public int Sum { get; }
+    /// <summary>Their outer products, summed (d x d).</summary>
+    public int SumOfSquares { get; }
+    /// <summary>One curated draw (d).</summary>
+    public int Sample { get; }
+    /// <summary>A curated draw's K d normals.</summary>
+    public int Normals { get; }
+    /// <summary>Its K candidates (K d).</summary>
+    public int Candidates { get; }
+    /// <summary>Their weights (K).</summary>
+    public int Weights { get; }
+    /// <summary>Their choice masks (K).</summary>
+    public int Picks { get; }
+    /// <summary>Lane values in all.</summary>
+    public int Size { get; }
+}
+
+/// <summary>
+/// The sufficient-statistic sampler (<c>sampler = "moments"</c>), written once over the lane
+/// arithmetic like <see cref="ModelStep"/>: a refit reads only the mean and scatter of its
+/// training set, so each Gaussian source draws its count (multinomial, by sequential binomials),
+/// its sample mean N(m, S / c) and its scatter Wishart(c - 1, S) (Bartlett), and the sources are
+/// pooled with the between-source term, which makes the pooled mean and co-moment equal in law to
+/// those of the c samples drawn one by one. Curated sources with 1 &lt; K &lt; inf still draw each
+/// candidate. Every variate is exact (rejection by Marsaglia-Tsang, the counts from a tree of beta
+/// order statistics); lanes that disagree on how many attempts or draws they need run masked until all are
+/// done, and each lane reads only its own replicate's counters, so the result of a replicate does
+/// not depend on the width it ran in. Stream layout: <see cref="ReplicateStream"/>.
+/// </summary>
+public static class StatisticStep
+{
+    /// <summary>Uniforms at most which a count's tree node places them one by one instead of splitting.</summary>
+    public const int SmallTrials = 16;
+
+    /// <summary>
+    /// Model <paramref name="index"/>'s refit on the statistics of its n samples this round, into
+    /// <paramref name="newMean"/> and <paramref name="newCov"/>. <paramref name="sourceMeans"/> and
+    /// <paramref name="sourceFactors"/> hold each positive source's law (sources x d, sources x d x d;
+    /// curated: the model itself for finite K, the tilted law for K = inf).
+    /// </summary>
+    public static void Refit<T, TV, TC, TU>(in ModelParameters model, TC constants, int d, int index, int round, TU stream,
+        TV sourceMeans, TV sourceFactors, TV ownMean, TV ownCholesky, StatisticLayout layout, TV scratch, TV newMean, TV newCov)
+        where T : struct, ILaneArithmetic<T> where TV : ILaneView<TV, T>, allows ref struct where TC : IConstantView<TC>, allows ref struct
+        where TU : IUniformStream<TU, T>, allows ref struct
+    {
+        int dd = d * d;
+        var counts = TV.Slice(scratch, layout.Counts);
+        SourceCounts<T, TV, TC, TU>(in model, constants, index, round, stream, counts);
+        bool scatter = model.Covariance != (int)CovarianceStructure.Fixed;
+        var comoment = TV.Slice(scratch, layout.Comoment);
+        var zero = T.Broadcast(0);
+        for (int c = 0; c < d; c++)
+        {
+            TV.Store(newMean, c, zero);
+        }
+        for (int c = 0; c < dd; c++)
+        {
+            TV.Store(comoment, c, zero);
+        }
+        var sourceMean = TV.Slice(scratch, layout.SourceMean);
+        var sourceScatter = TV.Slice(scratch, layout.Scatter);
+        var total = zero;
+        for (int s = 0; s < model.Sources; s++)
+        {
+            var count = TV.Load(counts, s);
+            if (!(TC.Read(constants, model.Weights + s) > 0) || !T.Any(T.GreaterThan(count, zero)))
+            {
+                continue;
+            }
+            if (s == WeightIndex.Curated && model.IsFiniteChoice)
+            {
+                CuratedStatistics<T, TV, TC, TU>(in model, constants, d, index, round, stream, scatter, count, ownMean, ownCholesky, layout, scratch, sourceMean, sourceScatter);
+            }
+            else
+            {
+                GaussianStatistics<T, TV, TU>(d, index, round, s, stream, scatter, count, TV.Slice(sourceMeans, s * d), TV.Slice(sourceFactors, s * dd), layout, scratch,
+                    sourceMean, sourceScatter);
+            }
+            total = Merge<T, TV>(d, scatter, total, count, sourceMean, sourceScatter, newMean, comoment);
+        }
+        ModelStep.FinishRefit<T, TV, TC>(in model, constants, d, comoment, newCov);
+    }
+
+    /// <summary>
+    /// The samples each source contributes: the fixed mixture's counts, or the multinomial's as the
+    /// n per-sample source uniforms would give them: source s takes the uniforms in
+    /// [C_(s-1), C_s), C the normalised cumulative weights, so it takes
+    /// <see cref="CountBelow"/>(C_s) - <see cref="CountBelow"/>(C_(s-1)) and the last positive source the rest.
+    /// Every boundary reads the same tree of order statistics, so a change of one weight moves only
+    /// the counts on either side of the boundary it moves, as it does per sample: the arms of an
+    /// influence estimate stay coupled.
+    /// </summary>
+    public static void SourceCounts<T, TV, TC, TU>(in ModelParameters model, TC constants, int index, int round, TU stream, TV counts)
+        where T : struct, ILaneArithmetic<T> where TV : ILaneView<TV, T>, allows ref struct where TC : IConstantView<TC>, allows ref struct
+        where TU : IUniformStream<TU, T>, allows ref struct
+    {
+        if (model.SourceCounts >= 0)
+        {
+            for (int s = 0; s < model.Sources; s++)
+            {
+                TV.Store(counts, s, T.Broadcast(TC.Read(constants, model.SourceCounts + s)));
+            }
+            return;
+        }
+        var n = T.Broadcast(model.N);
+        var below = T.Broadcast(0);
+        double totalWeight = TC.Read(constants, model.Cumulative + model.Sources - 1);
+        for (int s = 0; s < model.Sources; s++)
+        {
+            if (!(TC.Read(constants, model.Weights + s) > 0) || s > model.LastPositiveSource)
+            {
+                TV.Store(counts, s, T.Broadcast(0));
+                continue;
+            }
+            var upTo = s == model.LastPositiveSource ? n
+                : CountBelow<T, TU>(stream, round, index, model.N, TC.Read(constants, model.Cumulative + s) / totalWeight);
+            TV.Store(counts, s, upTo - below);
+            below = upTo;
+        }
+    }
+
+    /// <summary>
+    /// How many of n uniforms on [0, 1) fall below <paramref name="boundary"/>: Binomial(n, boundary),
+    /// drawn without drawing the uniforms, by descending a tree of their order statistics. A node
+    /// holds the t uniforms known to lie in (lo, hi); while t &gt; <see cref="SmallTrials"/> it draws the
+    /// a-th smallest, a = 1 + floor(t / 2), as lo + (hi - lo) G_a / (G_a + G_(t+1-a)) (a Beta order
+    /// statistic from two gammas), counts all a if it lies below the boundary and goes to (x, hi) with
+    /// t - a, else goes to (lo, x) with a - 1; a leaf places its t uniforms directly. Node k (root 1,
+    /// children 2k and 2k + 1) reads its own counters, so every boundary, and every arm, that passes
+    /// through a node sees the same order statistic there.
+    /// </summary>
+    public static T CountBelow<T, TU>(TU stream, int round, int index, int n, double boundary)
+        where T : struct, ILaneArithmetic<T> where TU : IUniformStream<TU, T>, allows ref struct
+    {
+        var one = T.Broadcast(1);
+        var zero = T.Broadcast(0);
+        var two = T.Broadcast(2);
+        var cut = T.Broadcast(boundary);
+        var count = zero;
+        var trials = T.Broadcast(n);
+        var lo = zero;
+        var hi = one;
+        var node = one;
+        var splitting = T.GreaterThan(trials, T.Broadcast(SmallTrials));
+        while (T.Any(splitting))
+        {
+            var a = T.Floor(trials * T.Broadcast(0.5)) + one;
+            var lower = Gamma<T, TU>(stream, round, index, node, WeightIndex.Real, StatisticDraw.SplitLowerNormal, StatisticDraw.SplitLowerUniforms, a, splitting);
+            var upper = Gamma<T, TU>(stream, round, index, node, WeightIndex.Real, StatisticDraw.SplitUpperNormal, StatisticDraw.SplitUpperUniforms, trials + one - a, splitting);
+            var x = lo + (hi - lo) * (lower / T.Select(splitting, lower + upper, one));
+            var under = T.LessThan(x, cut);
+            var goRight = T.And(splitting, under);
+            var goLeft = T.AndNot(splitting, under);
+            count = T.Select(goRight, count + a, count);
+            trials = T.Select(goRight, trials - a, T.Select(goLeft, a - one, trials));
+            lo = T.Select(goRight, x, lo);
+            hi = T.Select(goLeft, x, hi);
+            node = T.Select(splitting, two * node + T.Select(under, one, zero), node);
+            splitting = T.And(splitting, T.GreaterThan(trials, T.Broadcast(SmallTrials)));
+        }
+        for (int pair = 0; T.Any(T.GreaterThan(trials, T.Broadcast(2 * pair))); pair++)
+        {
+            var (u0, u1) = TU.UniformsAt(stream, (uint)round, (uint)index << 24, node, ReplicateStream.StatisticBlock(WeightIndex.Real, StatisticDraw.LeafUniforms, pair));
+            var width = hi - lo;
+            count += T.Select(T.And(T.GreaterThan(trials, T.Broadcast(2 * pair)), T.LessThan(lo + width * u0, cut)), one, zero);
+            count += T.Select(T.And(T.GreaterThan(trials, T.Broadcast(2 * pair + 1)), T.LessThan(lo + width * u1, cut)), one, zero);
+        }
+        return count;
+    }
+
+    /// <summary>
+    /// A source's sample mean m + L z / sqrt(c) and (unless <paramref name="scatter"/> is false) its
+    /// scatter (L A)(L A)^T, A the Bartlett factor of Wishart(c - 1, I): below the diagonal N(0, 1)
+    /// in the first c - 1 columns, on it sqrt(chi-square(c - 1 - i)) while positive, zero elsewhere.
+    /// The zero columns make it exact for c - 1 &lt; d too, where the scatter is singular.
+    /// </summary>
+    public static void GaussianStatistics<T, TV, TU>(int d, int index, int round, int source, TU stream, bool scatter, T count, TV mean, TV factor,
+        StatisticLayout layout, TV scratch, TV sourceMean, TV sourceScatter)
+        where T : struct, ILaneArithmetic<T> where TV : ILaneView<TV, T>, allows ref struct where TU : IUniformStream<TU, T>, allows ref struct
+    {
+        var one = T.Broadcast(1);
+        var zero = T.Broadcast(0);
+        var normals = TV.Slice(scratch, layout.Normals);
+        uint counter2 = (uint)index << 24;
+        Normals<T, TV, TU>(stream, (uint)round, counter2, ReplicateStream.StatisticBlock(source, StatisticDraw.MeanNormals, 0), d, normals);
+        var inverseRoot = one / T.Sqrt(T.Max(count, one));
+        for (int r = 0; r < d; r++)
+        {
+            var sum = zero;
+            for (int k = 0; k <= r; k++)
+            {
+                sum += TV.Load(factor, r * d + k) * TV.Load(normals, k);
+            }
+            TV.Store(sourceMean, r, TV.Load(mean, r) + sum * inverseRoot);
+        }
+        if (!scatter)
+        {
+            return;
+        }
+        var dof = count - one;
+        var bartlett = TV.Slice(scratch, layout.Bartlett);
+        int entry = 0;
+        var spare = zero;
+        for (int i = 0; i < d; i++)
+        {
+            for (int j = 0; j < i; j++, entry++)
+            {
+                T z;
+                if ((entry & 1) == 0)
+                {
+                    var (u1, u2) = TU.Uniforms(stream, (uint)round, counter2, ReplicateStream.StatisticBlock(source, StatisticDraw.BartlettNormals, entry >> 1));
+                    (z, spare) = Lane.BoxMuller(u1, u2);
+                }
+                else
+                {
+                    z = spare;
+                }
+                TV.Store(bartlett, i * d + j, T.Select(T.LessThan(T.Broadcast(j), dof), z, zero));
+            }
+            var chiSquare = T.Broadcast(2) * Gamma<T, TU>(stream, round, index, T.Broadcast(i), source, StatisticDraw.ChiSquareNormal, StatisticDraw.ChiSquareUniforms,
+                (dof - T.Broadcast(i)) * T.Broadcast(0.5), T.AllTrue);
+            TV.Store(bartlett, i * d + i, T.Sqrt(chiSquare));
+            for (int j = i + 1; j < d; j++)
+            {
+                TV.Store(bartlett, i * d + j, zero);
+            }
+        }
+        var product = TV.Slice(scratch, layout.Product);
+        for (int i = 0; i < d; i++)
+        {
+            for (int j = 0; j <= i; j++)
+            {
+                var sum = zero;
+                for (int k = j; k <= i; k++)
+                {
+                    sum += TV.Load(factor, i * d + k) * TV.Load(bartlett, k * d + j);
+                }
+                TV.Store(product, i * d + j, sum);
+            }
+        }
+        for (int r = 0; r < d; r++)
+        {
+            for (int c = 0; c < d; c++)
+            {
+                var sum = zero;
+                int shared = Math.Min(r, c);
+                for (int k = 0; k <= shared; k++)
+                {
+                    sum += TV.Load(product, r * d + k) * TV.Load(product, c * d + k);
+                }
+                TV.Store(sourceScatter, r * d + c, sum);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The curated source of a finite K &gt; 1, which is not Gaussian: its c draws one by one, each the
+    /// Plackett-Luce choice among K candidates of the model (draw j as slot j of the per-sample
+    /// layout), and their mean and scatter from the deviations' sums about the model's mean.
+    /// Lanes past their own count draw and drop.
+    /// </summary>
+    public static void CuratedStatistics<T, TV, TC, TU>(in ModelParameters model, TC constants, int d, int index, int round, TU stream, bool scatter, T count,
+        TV ownMean, TV ownCholesky, StatisticLayout layout, TV scratch, TV sourceMean, TV sourceScatter)
+        where T : struct, ILaneArithmetic<T> where TV : ILaneView<TV, T>, allows ref struct where TC : IConstantView<TC>, allows ref struct
+        where TU : IUniformStream<TU, T>, allows ref struct
+    {
+        int dd = d * d, normalCount = model.K * d;
+        var zero = T.Broadcast(0);
+        var sum = TV.Slice(scratch, layout.Sum);
+        var squares = TV.Slice(scratch, layout.SumOfSquares);
+        var normals = TV.Slice(scratch, layout.Normals);
+        var x = TV.Slice(scratch, layout.Sample);
+        for (int c = 0; c < d; c++)
+        {
+            TV.Store(sum, c, zero);
+        }
+        for (int c = 0; c < dd; c++)
+        {
+            TV.Store(squares, c, zero);
+        }
+        for (int j = 0; T.Any(T.GreaterThan(count, T.Broadcast(j))); j++)
+        {
+            uint modelSlot = ((uint)index << 24) | (uint)j;
+            var (_, uChoice) = TU.Uniforms(stream, (uint)round, modelSlot, 0);
+            Normals<T, TV, TU>(stream, (uint)round, modelSlot, 1, normalCount, normals);
+            ModelStep.AffineLower<T, TV>(d, ownMean, ownCholesky, normals, x);
+            ModelStep.ChooseCandidate<T, TV, TC>(in model, constants, d, ownMean, ownCholesky, normals, uChoice, T.AllTrue, x,
+                TV.Slice(scratch, layout.Candidates), TV.Slice(scratch, layout.Weights), TV.Slice(scratch, layout.Picks));
+            var take = T.GreaterThan(count, T.Broadcast(j));
+            for (int r = 0; r < d; r++)
+            {
+                TV.Store(x, r, T.Select(take, TV.Load(x, r) - TV.Load(ownMean, r), zero));
+                TV.Store(sum, r, TV.Load(sum, r) + TV.Load(x, r));
+            }
+            if (scatter)
+            {
+                for (int r = 0; r < d; r++)
+                {
+                    for (int c = 0; c < d; c++)
+                    {
+                        TV.Store(squares, r * d + c, TV.Load(squares, r * d + c) + TV.Load(x, r) * TV.Load(x, c));
+                    }
+                }
+            }
+        }
+        var inverse = T.Broadcast(1) / T.Max(count, T.Broadcast(1));
+        for (int r = 0; r < d; r++)
+        {
+            TV.Store(sourceMean, r, TV.Load(ownMean, r) + TV.Load(sum, r) * inverse);
+        }
+        if (scatter)
+        {
+            for (int r = 0; r < d; r++)
+            {
+                for (int c = 0; c < d; c++)
+                {
+                    TV.Store(sourceScatter, r * d + c, TV.Load(squares, r * d + c) - TV.Load(sum, r) * TV.Load(sum, c) * inverse);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Chan's merge of a source's (count, mean, scatter) into the pooled (total, mean, co-moment): the
+    /// co-moment gains the source's scatter and the between-source term c total / (total + c)
+    /// (xbar - mean)(xbar - mean)^T. Returns the new total; a count of 0 changes nothing.
+    /// </summary>
+    public static T Merge<T, TV>(int d, bool scatter, T total, T count, TV sourceMean, TV sourceScatter, TV mean, TV comoment)
+        where T : struct, ILaneArithmetic<T> where TV : ILaneView<TV, T>, allows ref struct
+    {
+        var merged = total + count;
+        var share = count / T.Max(merged, T.Broadcast(1));
+        if (scatter)
+        {
+            var cross = total * share;
+            for (int r = 0; r < d; r++)
+            {
+                var deltaR = TV.Load(sourceMean, r) - TV.Load(mean, r);
+                for (int c = 0; c < d; c++)
+                {
+                    var deltaC = TV.Load(sourceMean, c) - TV.Load(mean, c);
+                    TV.Store(comoment, r * d + c, TV.Load(comoment, r * d + c) + TV.Load(sourceScatter, r * d + c) + deltaR * deltaC * cross);
+                }
+            }
+        }
+        for (int r = 0; r < d; r++)
+        {
+            TV.Store(mean, r, TV.Load(mean, r) + (TV.Load(sourceMean, r) - TV.Load(mean, r)) * share);
+        }
+        return merged;
+    }
+
+    /// <summary>
+    /// Gamma(shape) in the lanes of <paramref name="active"/> with a positive shape, 0 elsewhere, by
+    /// Marsaglia and Tsang (2000): for a &gt;= 1, d = a - 1/3, v = (1 + z / sqrt(9 d))^3 is accepted when
+    /// u &lt; 1 - 0.0331 z^4 or log u &lt; z^2 / 2 + d (1 - v + log v), giving d v; a &lt; 1 draws
+    /// Gamma(a + 1) U^(1/a). Attempt t of item <paramref name="item"/> (per lane: a Bartlett row, a
+    /// tree node) reads blocks (<paramref name="normalKind"/>, <paramref name="uniformKind"/>) at index
+    /// t; the lanes repeat, masked, until every one has accepted.
+    /// </summary>
+    public static T Gamma<T, TU>(TU stream, int round, int index, T item, int source, StatisticDraw normalKind, StatisticDraw uniformKind, T shape, T active)
+        where T : struct, ILaneArithmetic<T> where TU : IUniformStream<TU, T>, allows ref struct
+    {
+        var one = T.Broadcast(1);
+        var zero = T.Broadcast(0);
+        var pending = T.And(active, T.GreaterThan(shape, zero));
+        var boosted = T.And(pending, T.LessThan(shape, one));
+        var a = T.Select(pending, T.Select(boosted, shape + one, shape), one);
+        var shifted = a - T.Broadcast(1.0 / 3.0);
+        var spread = T.Broadcast(1.0 / 3.0) / T.Sqrt(shifted);
+        var result = zero;
+        var boost = one;
+        uint counter2 = (uint)index << 24;
+        for (int attempt = 0; T.Any(pending); attempt++)
+        {
+            int block = attempt & ReplicateStream.MaxStatisticIndex;
+            var (u1, u2) = TU.UniformsAt(stream, (uint)round, counter2, item, ReplicateStream.StatisticBlock(source, normalKind, block));
+            var z = Lane.BoxMuller(u1, u2).Z0;
+            var (u3, u4) = TU.UniformsAt(stream, (uint)round, counter2, item, ReplicateStream.StatisticBlock(source, uniformKind, block));
+            var t = one + spread * z;
+            var v = t * t * t;
+            var positive = T.GreaterThan(v, zero);
+            var u = one - u3; // (0, 1]: its logarithm is finite
+            var z2 = z * z;
+            var squeeze = T.LessThan(u, one - T.Broadcast(0.0331) * z2 * z2);
+            var safe = T.Select(positive, v, one);
+            var bound = T.Broadcast(0.5) * z2 + shifted * (one - safe + T.Log(safe));
+            var accept = T.And(T.And(pending, positive), T.Select(squeeze, T.AllTrue, T.LessThan(T.Log(u), bound)));
+            result = T.Select(accept, shifted * v, result);
+            boost = T.Select(accept, one - u4, boost);
+            pending = T.AndNot(pending, accept);
+        }
+        if (T.Any(boosted))
+        {
+            result = T.Select(boosted, result * T.Exp(T.Log(boost) / T.Select(boosted, shape, one)), result);
+        }
+        return result;
+    }
+
+    /// <summary>Exact standard normals z[0..count) from blocks of one counter prefix (Box-Muller pairs).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Normals<T, TV, TU>(TU stream, uint counter1, uint counter2, uint firstBlock, int count, TV normals)
+        where T : struct, ILaneArithmetic<T> where TV : ILaneView<TV, T>, allows ref struct where TU : IUniformStream<TU, T>, allows ref struct
+    {
+        for (int b = 0; 2 * b < count; b++)
+        {
+            var (u1, u2) = TU.Uniforms(stream, counter1, counter2, firstBlock + (uint)b);
+            var (z0, z1) = Lane.BoxMuller(u1, u2);
+            TV.Store(normals, 2 * b, z0);
+            TV.Store(normals, 2 * b + 1, z1);
+        }
+    }
+}
