@@ -192,6 +192,19 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
         return finite;
     }
 
+    /// <summary>Lane <paramref name="lane"/>'s model parameters after the last <see cref="Run"/> (M x d means, M x d x d covariances).</summary>
+    internal void CopyParameters(int lane, Span<double> means, Span<double> covariances)
+    {
+        for (int k = 0; k < _mean.Length; k++)
+        {
+            means[k] = TLane.Element(_mean[k], lane);
+        }
+        for (int k = 0; k < _cov.Length; k++)
+        {
+            covariances[k] = TLane.Element(_cov[k], lane);
+        }
+    }
+
     /// <summary>Slots processed together: the phases below run over one chunk's buffers, which stay in L1.</summary>
     public const int ChunkSlots = ModelStep.RefitChunk;
 

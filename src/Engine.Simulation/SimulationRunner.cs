@@ -199,6 +199,37 @@ public static class SimulationRunner
     internal static (double[] Stationary, bool[] Finite) PerReplicate(SimulationSpec spec, string width, long count) =>
         LaneDispatch.Run<PerReplicateAction, (double[], bool[])>(width, new PerReplicateAction(spec, count));
 
+    /// <summary>
+    /// The final means (M x d) and covariances (M x d x d) of replicates 0..count-1 of the spec's
+    /// base arm, one row per replicate: for checking the law of the refitted parameters.
+    /// </summary>
+    internal static (double[] Means, double[] Covariances) ParametersPerReplicate(SimulationSpec spec, string width, long count) =>
+        LaneDispatch.Run<ParametersAction, (double[], double[])>(width, new ParametersAction(spec, count));
+
+    private readonly struct ParametersAction(SimulationSpec spec, long count) : ILaneAction<(double[], double[])>
+    {
+        public (double[], double[]) Run<T>() where T : struct, ILane<T> => ParametersPerReplicate<T>(spec, count);
+    }
+
+    private static (double[] Means, double[] Covariances) ParametersPerReplicate<TLane>(SimulationSpec spec, long count) where TLane : struct, ILane<TLane>
+    {
+        int m = spec.ModelCount, d = spec.Dimension;
+        var loop = new LaneLoop<TLane>(spec);
+        var stationary = new TLane[m * m];
+        var means = new double[count * m * d];
+        var covariances = new double[count * m * d * d];
+        for (long group = 0; group < count; group += TLane.Width)
+        {
+            loop.Run(group, Span<TLane>.Empty, stationary);
+            for (int lane = 0; lane < TLane.Width && group + lane < count; lane++)
+            {
+                long r = group + lane;
+                loop.CopyParameters(lane, means.AsSpan((int)(r * m * d), m * d), covariances.AsSpan((int)(r * m * d * d), m * d * d));
+            }
+        }
+        return (means, covariances);
+    }
+
     private readonly struct BlockRunner : ILaneAction<Action<SimulationSpec, SimulationSpec[], long, BlockStatistics>>
     {
         public Action<SimulationSpec, SimulationSpec[], long, BlockStatistics> Run<T>() where T : struct, ILane<T> => RunBlock<T>;

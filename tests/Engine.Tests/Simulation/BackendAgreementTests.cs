@@ -22,20 +22,42 @@ public class BackendAgreementTests
         seed = 8
         """;
 
-    public static TheoryData<string, string> Specs => new()
+    /// <summary>Every option under the moments sampler (the default), and a few under the per-sample one.</summary>
+    public static TheoryData<string, string> Specs
     {
-        { "quadratic, K = inf, full, simultaneous, multinomial", Header + "\n" + SpecText.Theta + "\n" + SpecText.Phi },
-        { "linear, K = 4, diag, sequential, fixed", (Header + "\nschedule = \"sequential\"\nmixture = \"fixed\"\n" + SpecText.Theta + "\n" + SpecText.Phi)
+        get
+        {
+            var specs = new TheoryData<string, string>();
+            foreach (var (name, text) in MomentsSpecs)
+            {
+                specs.Add(name, text);
+            }
+            foreach (var (name, text) in MomentsSpecs)
+            {
+                if (name.StartsWith("quadratic, K = inf", StringComparison.Ordinal) || name.StartsWith("linear, K = 4, diag", StringComparison.Ordinal)
+                    || name.StartsWith("quadratic, K = 1000", StringComparison.Ordinal) || name.StartsWith("K = 1, n <= d", StringComparison.Ordinal))
+                {
+                    specs.Add(name + " (sampler = samples)", text.Replace("burn_in = ", "sampler = \"samples\"\nburn_in = ", StringComparison.Ordinal));
+                }
+            }
+            return specs;
+        }
+    }
+
+    private static readonly (string Name, string Text)[] MomentsSpecs =
+    [
+        ("quadratic, K = inf, full, simultaneous, multinomial", Header + "\n" + SpecText.Theta + "\n" + SpecText.Phi),
+        ("linear, K = 4, diag, sequential, fixed", (Header + "\nschedule = \"sequential\"\nmixture = \"fixed\"\n" + SpecText.Theta + "\n" + SpecText.Phi)
             .Replace("reward = \"quadratic\"\nreward_center = [0.0, 0.0]\nbeta = 0.25\nk = \"inf\"", "reward = \"linear\"\nreward_direction = [1.0, -0.5]\nbeta = 0.9\nk = 4")
-            .Replace("covariance = \"full\"", "covariance = \"diag\"") },
-        { "quadratic, K = 3, iso, ridge, self data", (Header + "\n" + SpecText.Theta + "\n" + SpecText.Phi)
+            .Replace("covariance = \"full\"", "covariance = \"diag\"")),
+        ("quadratic, K = 3, iso, ridge, self data", (Header + "\n" + SpecText.Theta + "\n" + SpecText.Phi)
             .Replace("k = \"inf\"", "k = 3")
             .Replace("covariance = \"full\"", "covariance = \"iso\"\nridge = 0.01")
-            .Replace("weights = { real = 0.4, curated = 0.3, cross = { phi = 0.3 } }", "weights = { real = 0.3, curated = 0.3, self = 0.1, cross = { phi = 0.3 } }") },
-        { "linear, K = inf, fixed covariance", (Header + "\n" + SpecText.Theta + "\n" + SpecText.Phi)
+            .Replace("weights = { real = 0.4, curated = 0.3, cross = { phi = 0.3 } }", "weights = { real = 0.3, curated = 0.3, self = 0.1, cross = { phi = 0.3 } }")),
+        ("linear, K = inf, fixed covariance", (Header + "\n" + SpecText.Theta + "\n" + SpecText.Phi)
             .Replace("reward = \"quadratic\"\nreward_center = [0.0, 0.0]", "reward = \"linear\"\nreward_direction = [0.5, 0.5]")
-            .Replace("covariance = \"full\"\nreal_mean = [0.0, 0.0]", "covariance = \"fixed\"\nreal_mean = [0.0, 0.0]") },
-        { "K = 1, n <= d (singular refits), d = 3", """
+            .Replace("covariance = \"full\"\nreal_mean = [0.0, 0.0]", "covariance = \"fixed\"\nreal_mean = [0.0, 0.0]")),
+        ("K = 1, n <= d (singular refits), d = 3", """
             dimension = 3
             rounds = 10
             burn_in = 2
@@ -53,8 +75,8 @@ public class BackendAgreementTests
             beta = 0.5
             k = 1
             weights = { real = 0.5, curated = 0.2, self = 0.3 }
-            """ },
-        { "linear, K = 4, d = 1", """
+            """),
+        ("linear, K = 4, d = 1", """
             dimension = 1
             rounds = 12
             burn_in = 4
@@ -72,8 +94,8 @@ public class BackendAgreementTests
             beta = 0.7
             k = 4
             weights = { real = 0.5, curated = 0.3, self = 0.2 }
-            """ },
-        { "quadratic, K = 3, d = 4, diag", """
+            """),
+        ("quadratic, K = 3, d = 4, diag", """
             dimension = 4
             rounds = 10
             burn_in = 2
@@ -91,12 +113,12 @@ public class BackendAgreementTests
             beta = 0.4
             k = 3
             weights = { real = 0.4, curated = 0.4, self = 0.2 }
-            """ },
-        { "quadratic, K = 1000, fixed mixture (normals drawn for a few slots at a time)", (Header + "\nmixture = \"fixed\"\n" + SpecText.Theta + "\n" + SpecText.Phi)
-            .Replace("k = \"inf\"", "k = 1000") },
-        { "quadratic, K = 2, three models", (Header + "\n" + SpecText.Theta + "\n" + SpecText.Phi + "\n" + SpecText.Phi.Replace("name = \"phi\"", "name = \"psi\"").Replace("cross = { theta = 0.3 }", "cross = { theta = 0.1, phi = 0.2 }"))
-            .Replace("k = \"inf\"", "k = 2") },
-    };
+            """),
+        ("quadratic, K = 1000, fixed mixture (normals drawn for a few slots at a time)", (Header + "\nmixture = \"fixed\"\n" + SpecText.Theta + "\n" + SpecText.Phi)
+            .Replace("k = \"inf\"", "k = 1000")),
+        ("quadratic, K = 2, three models", (Header + "\n" + SpecText.Theta + "\n" + SpecText.Phi + "\n" + SpecText.Phi.Replace("name = \"phi\"", "name = \"psi\"").Replace("cross = { theta = 0.3 }", "cross = { theta = 0.1, phi = 0.2 }"))
+            .Replace("k = \"inf\"", "k = 2")),
+    ];
 
     [Theory]
     [MemberData(nameof(Specs))]
@@ -122,11 +144,12 @@ public class BackendAgreementTests
     /// 16-lane widths take it. Either way every replicate agrees as at any width.
     /// </summary>
     [Theory]
-    [InlineData(8)]
-    [InlineData(20)]
-    public void ManySourcesAgreeAcrossWidthsPerReplicate(int models)
+    [InlineData(8, Sampler.Moments)]
+    [InlineData(8, Sampler.Samples)]
+    [InlineData(20, Sampler.Samples)]
+    public void ManySourcesAgreeAcrossWidthsPerReplicate(int models, Sampler sampler)
     {
-        var spec = Engine.Sweeps.AllToAll.Spec(models, "3", 2, 6, 2);
+        var spec = Engine.Sweeps.AllToAll.Spec(models, "3", 2, 6, 2) with { Sampler = sampler };
         const long count = 37;
         var (reference, referenceFinite) = SimulationRunner.PerReplicate(spec, "scalar", count);
         foreach (var width in new[] { "128", "256", "256x2", "512x2" })

@@ -1,0 +1,321 @@
+using Engine.Core.Random;
+using Engine.Core.Specs;
+using Engine.Simulation.Lanes;
+using Engine.Simulation.Step;
+
+namespace Engine.Tests.Simulation;
+
+/// <summary>
+/// The moments sampler's building blocks against their laws, at fixed seeds: the gamma (moments
+/// and the Kolmogorov-Smirnov distance to its CDF), the order-statistic counts (binomial moments,
+/// the joint law of two boundaries, the exact pmf), the Bartlett-Wishart scatter and its source
+/// mean (means and variances of every entry), and the Box-Muller normals (moments and the tail
+/// frequencies beyond 3 and 5 sigma). Tolerances are 5 standard errors of each estimator; the KS
+/// bound is the 1% critical value 1.63 / sqrt(N).
+/// </summary>
+public class StatisticSamplerTests
+{
+    private const int Draws = 20_000;
+
+    [Theory]
+    [InlineData(0.3)]
+    [InlineData(1.0)]
+    [InlineData(2.5)]
+    [InlineData(10.0)]
+    [InlineData(300.0)]
+    public void GammaHasItsMomentsAndCdf(double shape)
+    {
+        var key = new PhiloxKey(21, 0);
+        var x = new double[Draws];
+        for (int r = 0; r < Draws; r++)
+        {
+            var stream = new LaneUniformStream<ScalarLane>(in key, (uint)r);
+            x[r] = StatisticStep.Gamma<ScalarLane, LaneUniformStream<ScalarLane>>(stream, 1, 0, ScalarLane.Broadcast(3), WeightIndex.Real,
+                StatisticDraw.ChiSquareNormal, StatisticDraw.ChiSquareUniforms, ScalarLane.Broadcast(shape), ScalarLane.AllTrue).Value;
+        }
+        // Gamma(a): mean a, variance a, central fourth moment 3a^2 + 6a.
+        AssertMoments(x, shape, shape, 3 * shape * shape + 6 * shape, $"Gamma({shape})");
+        Array.Sort(x);
+        double distance = 0;
+        for (int k = 0; k < Draws; k++)
+        {
+            double cdf = RegularizedGammaP(shape, x[k]);
+            distance = Math.Max(distance, Math.Max(Math.Abs(cdf - (k + 1.0) / Draws), Math.Abs(cdf - (double)k / Draws)));
+        }
+        Assert.True(distance < 1.63 / Math.Sqrt(Draws), $"KS distance {distance} of Gamma({shape}) above {1.63 / Math.Sqrt(Draws)}");
+    }
+
+    [Theory]
+    [InlineData(1, 0.5)]
+    [InlineData(16, 0.3)]
+    [InlineData(17, 0.3)]
+    [InlineData(64, 0.575)]
+    [InlineData(1000, 0.05)]
+    [InlineData(16384, 0.93)]
+    public void CountBelowIsBinomial(int n, double boundary)
+    {
+        var key = new PhiloxKey(22, 0);
+        var x = new double[Draws];
+        for (int r = 0; r < Draws; r++)
+        {
+            x[r] = CountBelow(key, r, n, boundary);
+            Assert.True(x[r] >= 0 && x[r] <= n && x[r] == Math.Floor(x[r]), $"count {x[r]} of {n}");
+        }
+        double p = boundary, q = 1 - p, variance = n * p * q;
+        // Binomial: central fourth moment n p q (1 + 3 (n - 2) p q).
+        AssertMoments(x, n * p, variance, variance * (1 + 3 * (n - 2) * p * q), $"Binomial({n}, {p})");
+    }
+
+    [Fact]
+    public void CountBelowHasTheBinomialPmf()
+    {
+        const int n = 40;
+        const double p = 0.37;
+        var key = new PhiloxKey(23, 0);
+        var frequency = new int[n + 1];
+        for (int r = 0; r < Draws; r++)
+        {
+            frequency[(int)CountBelow(key, r, n, p)]++;
+        }
+        for (int k = 0; k <= n; k++)
+        {
+            double pmf = Math.Exp(LogChoose(n, k) + k * Math.Log(p) + (n - k) * Math.Log(1 - p));
+            double se = Math.Sqrt(pmf * (1 - pmf) / Draws);
+            Assert.True(Math.Abs(frequency[k] / (double)Draws - pmf) <= 5 * se + 1e-12, $"P(N = {k}): {frequency[k] / (double)Draws} against {pmf} (se {se})");
+        }
+    }
+
+    [Fact]
+    public void TwoBoundariesReadOneSetOfUniforms()
+    {
+        // N(C1) and N(C2) count the same n uniforms: N(C1) <= N(C2), N(C2) - N(C1) ~ Binomial(n, C2 - C1)
+        // and Cov(N(C1), N(C2)) = n C1 (1 - C2).
+        const int n = 200;
+        const double c1 = 0.3, c2 = 0.45;
+        var key = new PhiloxKey(24, 0);
+        var gap = new double[Draws];
+        var product = new double[Draws];
+        double sum1 = 0, sum2 = 0;
+        for (int r = 0; r < Draws; r++)
+        {
+            double below1 = CountBelow(key, r, n, c1), below2 = CountBelow(key, r, n, c2);
+            Assert.True(below1 <= below2, $"N({c1}) = {below1} above N({c2}) = {below2}");
+            gap[r] = below2 - below1;
+            product[r] = (below1 - n * c1) * (below2 - n * c2);
+            sum1 += below1;
+            sum2 += below2;
+        }
+        double p = c2 - c1, variance = n * p * (1 - p);
+        AssertMoments(gap, n * p, variance, variance * (1 + 3 * (n - 2) * p * (1 - p)), "N(C2) - N(C1)");
+        double covariance = product.Average(), expected = n * c1 * (1 - c2);
+        double se = Math.Sqrt(product.Select(v => (v - covariance) * (v - covariance)).Sum() / (Draws - 1) / Draws);
+        Assert.True(Math.Abs(covariance - expected) <= 5 * se, $"Cov(N(C1), N(C2)) = {covariance}, expected {expected} (se {se})");
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(5)]
+    [InlineData(40)]
+    public void ScatterIsWishartAndTheMeanNormal(int count)
+    {
+        const int d = 3;
+        double[] factor = [1.0, 0, 0, 0.5, 1.2, 0, -0.3, 0.4, 0.7];
+        double[] mean = [1.0, -2.0, 0.5];
+        var s = new double[d * d];
+        for (int i = 0; i < d; i++)
+        {
+            for (int j = 0; j < d; j++)
+            {
+                for (int k = 0; k < d; k++)
+                {
+                    s[i * d + j] += factor[i * d + k] * factor[j * d + k];
+                }
+            }
+        }
+        var layout = new StatisticLayout(d, 1, WeightIndex.Count(1));
+        var scratch = new ScalarLane[layout.Size];
+        var meanLanes = mean.Select(ScalarLane.Broadcast).ToArray();
+        var factorLanes = factor.Select(ScalarLane.Broadcast).ToArray();
+        var sourceMean = new ScalarLane[d];
+        var sourceScatter = new ScalarLane[d * d];
+        var means = new double[d][];
+        var scatters = new double[d * d][];
+        for (int k = 0; k < d; k++)
+        {
+            means[k] = new double[Draws];
+        }
+        for (int k = 0; k < d * d; k++)
+        {
+            scatters[k] = new double[Draws];
+        }
+        var key = new PhiloxKey(25, 0);
+        for (int r = 0; r < Draws; r++)
+        {
+            var stream = new LaneUniformStream<ScalarLane>(in key, (uint)r);
+            StatisticStep.GaussianStatistics<ScalarLane, LaneSpan<ScalarLane>, LaneUniformStream<ScalarLane>>(d, 0, 1, WeightIndex.Real, stream, true,
+                ScalarLane.Broadcast(count), meanLanes, factorLanes, layout, scratch, sourceMean, sourceScatter);
+            for (int k = 0; k < d; k++)
+            {
+                means[k][r] = sourceMean[k].Value;
+            }
+            for (int k = 0; k < d * d; k++)
+            {
+                scatters[k][r] = sourceScatter[k].Value;
+            }
+        }
+        for (int i = 0; i < d; i++)
+        {
+            double variance = s[i * d + i] / count;
+            AssertMoments(means[i], mean[i], variance, 3 * variance * variance, $"mean[{i}] of {count} samples");
+        }
+        int dof = count - 1;
+        for (int i = 0; i < d; i++)
+        {
+            for (int j = 0; j < d; j++)
+            {
+                double expected = dof * s[i * d + j];
+                double variance = dof * (s[i * d + j] * s[i * d + j] + s[i * d + i] * s[j * d + j]);
+                if (dof == 0)
+                {
+                    Assert.All(scatters[i * d + j], value => Assert.Equal(0.0, value));
+                    continue;
+                }
+                AssertMean(scatters[i * d + j], expected, $"W[{i},{j}] of {count} samples");
+                AssertVariance(scatters[i * d + j], variance, $"W[{i},{j}] of {count} samples");
+            }
+        }
+    }
+
+    [Fact]
+    public void NormalsHaveTheirMomentsAndTails()
+    {
+        // 2^25 normals in the widest lanes: the tails beyond 3 and 5 sigma have expected counts
+        // of 90,600 and 19.2 (two-sided), counted against their Poisson standard errors.
+        const int pairs = 1 << 24;
+        var key = new PhiloxKey(26, 0);
+        long beyond3 = 0, beyond5 = 0;
+        double sum = 0, sumSquares = 0, sumFourth = 0;
+        int width = Vector256Lane.Width;
+        for (int block = 0; block < pairs; block += width)
+        {
+            var (u1, u2) = Vector256Lane.Uniforms(in key, (uint)block, 1, 0, ReplicateStream.StatisticBlock(0, StatisticDraw.MeanNormals, 0));
+            var (z0, z1) = Lane.BoxMuller(u1, u2);
+            for (int lane = 0; lane < width; lane++)
+            {
+                foreach (double z in (ReadOnlySpan<double>)[Vector256Lane.Element(z0, lane), Vector256Lane.Element(z1, lane)])
+                {
+                    double square = z * z;
+                    sum += z;
+                    sumSquares += square;
+                    sumFourth += square * square;
+                    beyond3 += Math.Abs(z) > 3 ? 1 : 0;
+                    beyond5 += Math.Abs(z) > 5 ? 1 : 0;
+                }
+            }
+        }
+        double draws = 2.0 * pairs;
+        Assert.True(Math.Abs(sum / draws) <= 5 / Math.Sqrt(draws), $"normal mean {sum / draws}");
+        Assert.True(Math.Abs(sumSquares / draws - 1) <= 5 * Math.Sqrt(2 / draws), $"normal variance {sumSquares / draws}");
+        Assert.True(Math.Abs(sumFourth / draws - 3) <= 5 * Math.Sqrt(96 / draws), $"normal fourth moment {sumFourth / draws}");
+        foreach (var (observed, sigma) in new[] { (beyond3, 3.0), (beyond5, 5.0) })
+        {
+            double expected = draws * Erfc(sigma / Math.Sqrt(2));
+            Assert.True(Math.Abs(observed - expected) <= 5 * Math.Sqrt(expected), $"{observed} normals beyond {sigma} sigma, expected {expected:F1}");
+        }
+    }
+
+    private static double CountBelow(in PhiloxKey key, int replicate, int n, double boundary) =>
+        StatisticStep.CountBelow<ScalarLane, LaneUniformStream<ScalarLane>>(new LaneUniformStream<ScalarLane>(in key, (uint)replicate), 1, 0, n, boundary).Value;
+
+    /// <summary>Sample mean and variance within 5 SE of their values (the variance's SE from the central fourth moment).</summary>
+    private static void AssertMoments(double[] x, double mean, double variance, double fourth, string what)
+    {
+        double average = x.Average();
+        double se = Math.Sqrt(variance / x.Length);
+        Assert.True(Math.Abs(average - mean) <= 5 * se, $"{what}: mean {average}, expected {mean} (se {se})");
+        double sampleVariance = x.Select(v => (v - average) * (v - average)).Sum() / (x.Length - 1);
+        double varianceSe = Math.Sqrt(Math.Max(fourth - variance * variance, 0) / x.Length);
+        // The unbiased estimator's own spread vanishes for a fair coin; allow its O(variance / N) rounding of the mean.
+        Assert.True(Math.Abs(sampleVariance - variance) <= 5 * varianceSe + variance / x.Length, $"{what}: variance {sampleVariance}, expected {variance} (se {varianceSe})");
+    }
+
+    private static void AssertMean(double[] x, double mean, string what)
+    {
+        double average = x.Average();
+        double se = Math.Sqrt(x.Select(v => (v - average) * (v - average)).Sum() / (x.Length - 1) / x.Length);
+        Assert.True(Math.Abs(average - mean) <= 5 * se, $"{what}: mean {average}, expected {mean} (se {se})");
+    }
+
+    /// <summary>The sample variance against its value, its SE estimated from the sample's fourth central moment.</summary>
+    private static void AssertVariance(double[] x, double variance, string what)
+    {
+        double average = x.Average();
+        double sampleVariance = x.Select(v => (v - average) * (v - average)).Sum() / (x.Length - 1);
+        double fourth = x.Select(v => Math.Pow(v - average, 4)).Average();
+        double se = Math.Sqrt((fourth - sampleVariance * sampleVariance) / x.Length);
+        Assert.True(Math.Abs(sampleVariance - variance) <= 5 * se, $"{what}: variance {sampleVariance}, expected {variance} (se {se})");
+    }
+
+    private static double LogChoose(int n, int k) => LogGamma(n + 1) - LogGamma(k + 1) - LogGamma(n - k + 1);
+
+    /// <summary>log Gamma(x), x &gt; 0, by Lanczos (g = 7, 9 terms; relative error about 1e-15).</summary>
+    private static double LogGamma(double x)
+    {
+        double[] c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+            12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+        if (x < 0.5)
+        {
+            return Math.Log(Math.PI / Math.Sin(Math.PI * x)) - LogGamma(1 - x);
+        }
+        x -= 1;
+        double a = c[0], t = x + 7.5;
+        for (int i = 1; i < 9; i++)
+        {
+            a += c[i] / (x + i);
+        }
+        return 0.5 * Math.Log(2 * Math.PI) + (x + 0.5) * Math.Log(t) - t + Math.Log(a);
+    }
+
+    /// <summary>P(a, x), the regularized lower incomplete gamma: the series below a + 1, Lentz's continued fraction above.</summary>
+    private static double RegularizedGammaP(double a, double x)
+    {
+        if (x <= 0)
+        {
+            return 0;
+        }
+        double logPrefix = a * Math.Log(x) - x - LogGamma(a);
+        if (x < a + 1)
+        {
+            double term = 1 / a, total = term;
+            for (int n = 1; n < 100_000 && Math.Abs(term) > Math.Abs(total) * 1e-16; n++)
+            {
+                term *= x / (a + n);
+                total += term;
+            }
+            return total * Math.Exp(logPrefix);
+        }
+        double b = x + 1 - a, cc = 1 / 1e-300, dd = 1 / b, h = dd;
+        for (int i = 1; i < 100_000; i++)
+        {
+            double an = -i * (i - a);
+            b += 2;
+            dd = an * dd + b;
+            dd = Math.Abs(dd) < 1e-300 ? 1e-300 : dd;
+            cc = b + an / cc;
+            cc = Math.Abs(cc) < 1e-300 ? 1e-300 : cc;
+            dd = 1 / dd;
+            double delta = dd * cc;
+            h *= delta;
+            if (Math.Abs(delta - 1) < 1e-16)
+            {
+                break;
+            }
+        }
+        return 1 - Math.Exp(logPrefix) * h;
+    }
+
+    /// <summary>erfc(x) for x &gt;= 0 as the regularized upper incomplete gamma Q(1/2, x^2).</summary>
+    private static double Erfc(double x) => 1 - RegularizedGammaP(0.5, x * x);
+}
