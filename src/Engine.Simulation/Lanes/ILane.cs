@@ -109,6 +109,8 @@ public interface ILane<T> : ILaneArithmetic<T> where T : struct, ILane<T>
     static abstract T FromElements(ReadOnlySpan<double> values);
     /// <summary>As <see cref="Uniforms"/>, with each lane's own counter0 and counter2 (lanes from different replicates and slots).</summary>
     static abstract (T U0, T U1) UniformsPerLane(in PhiloxKey key, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3);
+    /// <summary>As <see cref="Uniforms"/>, with counter word 2 = <paramref name="counter2High"/> | each lane's <paramref name="counter2Low"/> (an integer below 2^24, held as a number).</summary>
+    static abstract (T U0, T U1) UniformsWithWord2(in PhiloxKey key, uint counter0, uint counter1, uint counter2High, T counter2Low, uint counter3);
 
     /// <summary>
     /// Philox4x32-10 block (key, counter) for each lane, lane i using counter0 + i, turned into

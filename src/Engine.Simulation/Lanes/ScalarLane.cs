@@ -100,6 +100,10 @@ public readonly struct ScalarLane(double value) : ILane<ScalarLane>
     public static ScalarLane FromElements(ReadOnlySpan<double> values) => new(values[0]);
 
     /// <inheritdoc />
+    public static (ScalarLane U0, ScalarLane U1) UniformsWithWord2(in PhiloxKey key, uint counter0, uint counter1, uint counter2High, ScalarLane counter2Low, uint counter3) =>
+        Uniforms(in key, counter0, counter1, counter2High | (uint)counter2Low.Value, counter3);
+
+    /// <inheritdoc />
     public static (ScalarLane U0, ScalarLane U1) UniformsPerLane(in PhiloxKey key, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3) =>
         Uniforms(in key, counter0[0], counter1, counter2[0], counter3);
 

@@ -139,6 +139,12 @@ public readonly struct Vector128Lane(Vector128<double> value) : ILane<Vector128L
         Philox(in key, Vector128.Create((ulong)counter0) + LaneIndex, Vector128.Create((ulong)counter1), Vector128.Create((ulong)counter2), Vector128.Create((ulong)counter3));
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector128Lane U0, Vector128Lane U1) UniformsWithWord2(in PhiloxKey key, uint counter0, uint counter1, uint counter2High, Vector128Lane counter2Low, uint counter3) =>
+        Philox(in key, Vector128.Create((ulong)counter0) + LaneIndex, Vector128.Create((ulong)counter1),
+            Vector128.Create((ulong)counter2High) | Vector128.ConvertToUInt64(counter2Low.Value), Vector128.Create((ulong)counter3));
+
+    /// <inheritdoc />
     public static (Vector128Lane U0, Vector128Lane U1) UniformsPerLane(in PhiloxKey key, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3) =>
         Philox(in key, Widen(counter0), Vector128.Create((ulong)counter1), Widen(counter2), Vector128.Create((ulong)counter3));
 

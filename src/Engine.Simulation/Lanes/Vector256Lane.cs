@@ -139,6 +139,12 @@ public readonly struct Vector256Lane(Vector256<double> value) : ILane<Vector256L
         Philox(in key, Vector256.Create((ulong)counter0) + LaneIndex, Vector256.Create((ulong)counter1), Vector256.Create((ulong)counter2), Vector256.Create((ulong)counter3));
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector256Lane U0, Vector256Lane U1) UniformsWithWord2(in PhiloxKey key, uint counter0, uint counter1, uint counter2High, Vector256Lane counter2Low, uint counter3) =>
+        Philox(in key, Vector256.Create((ulong)counter0) + LaneIndex, Vector256.Create((ulong)counter1),
+            Vector256.Create((ulong)counter2High) | Vector256.ConvertToUInt64(counter2Low.Value), Vector256.Create((ulong)counter3));
+
+    /// <inheritdoc />
     public static (Vector256Lane U0, Vector256Lane U1) UniformsPerLane(in PhiloxKey key, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3) =>
         Philox(in key, Widen(counter0), Vector256.Create((ulong)counter1), Widen(counter2), Vector256.Create((ulong)counter3));
 

@@ -133,6 +133,10 @@ public readonly struct Vector256SingleLane(Vector256<float> value) : ILane<Vecto
     }
 
     /// <inheritdoc />
+    public static (Vector256SingleLane U0, Vector256SingleLane U1) UniformsWithWord2(in PhiloxKey key, uint counter0, uint counter1, uint counter2High, Vector256SingleLane counter2Low, uint counter3) =>
+        Philox(in key, Vector256.Create(counter0) + LaneIndex, counter1, Vector256.Create(counter2High) | Vector256.ConvertToUInt32(counter2Low.Value), counter3);
+
+    /// <inheritdoc />
     public static (Vector256SingleLane U0, Vector256SingleLane U1) UniformsPerLane(in PhiloxKey key, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3) =>
         Philox(in key, Vector256.Create<uint>(counter0[..8]), counter1, Vector256.Create<uint>(counter2[..8]), counter3);
 

@@ -122,6 +122,14 @@ public readonly struct Vector256Singlex2Lane(Vector256<float> low, Vector256<flo
         Of(Vector256SingleLane.FromElements(values[..8]), Vector256SingleLane.FromElements(values[8..16]));
 
     /// <inheritdoc />
+    public static (Vector256Singlex2Lane U0, Vector256Singlex2Lane U1) UniformsWithWord2(in PhiloxKey key, uint counter0, uint counter1, uint counter2High, Vector256Singlex2Lane counter2Low, uint counter3)
+    {
+        var low0 = Vector256.Create(counter0) + Vector256SingleLane.LaneIndex;
+        var high2 = Vector256.Create(counter2High);
+        return UniformsPair(in key, low0, low0 + Vector256.Create(8u), counter1, high2 | Vector256.ConvertToUInt32(counter2Low.Low), high2 | Vector256.ConvertToUInt32(counter2Low.High), counter3);
+    }
+
+    /// <inheritdoc />
     public static (Vector256Singlex2Lane U0, Vector256Singlex2Lane U1) UniformsPerLane(in PhiloxKey key, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3) =>
         UniformsPair(in key, Vector256.Create<uint>(counter0[..8]), Vector256.Create<uint>(counter0[8..16]), counter1,
                      Vector256.Create<uint>(counter2[..8]), Vector256.Create<uint>(counter2[8..16]), counter3);

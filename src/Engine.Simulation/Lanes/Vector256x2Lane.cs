@@ -123,6 +123,16 @@ public readonly struct Vector256x2Lane(Vector256<double> low, Vector256<double> 
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector256x2Lane U0, Vector256x2Lane U1) UniformsWithWord2(in PhiloxKey key, uint counter0, uint counter1, uint counter2High, Vector256x2Lane counter2Low, uint counter3)
+    {
+        var low0 = Vector256.Create((ulong)counter0) + Vector256Lane.LaneIndex;
+        var high2 = Vector256.Create((ulong)counter2High);
+        return UniformsPair(in key, low0, low0 + Vector256.Create((ulong)4), counter1,
+            high2 | Vector256.ConvertToUInt64(counter2Low.Low), high2 | Vector256.ConvertToUInt64(counter2Low.High), counter3);
+    }
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (Vector256x2Lane U0, Vector256x2Lane U1) Uniforms(in PhiloxKey key, uint counter0, uint counter1, uint counter2, uint counter3)
     {
         var low0 = Vector256.Create((ulong)counter0) + Vector256Lane.LaneIndex;

@@ -139,6 +139,12 @@ public readonly struct Vector512Lane(Vector512<double> value) : ILane<Vector512L
         Philox(in key, Vector512.Create((ulong)counter0) + LaneIndex, Vector512.Create((ulong)counter1), Vector512.Create((ulong)counter2), Vector512.Create((ulong)counter3));
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector512Lane U0, Vector512Lane U1) UniformsWithWord2(in PhiloxKey key, uint counter0, uint counter1, uint counter2High, Vector512Lane counter2Low, uint counter3) =>
+        Philox(in key, Vector512.Create((ulong)counter0) + LaneIndex, Vector512.Create((ulong)counter1),
+            Vector512.Create((ulong)counter2High) | Vector512.ConvertToUInt64(counter2Low.Value), Vector512.Create((ulong)counter3));
+
+    /// <inheritdoc />
     public static (Vector512Lane U0, Vector512Lane U1) UniformsPerLane(in PhiloxKey key, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3) =>
         Philox(in key, Widen(counter0), Vector512.Create((ulong)counter1), Widen(counter2), Vector512.Create((ulong)counter3));
 

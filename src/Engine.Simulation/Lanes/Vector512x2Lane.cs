@@ -123,6 +123,16 @@ public readonly struct Vector512x2Lane(Vector512<double> low, Vector512<double> 
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector512x2Lane U0, Vector512x2Lane U1) UniformsWithWord2(in PhiloxKey key, uint counter0, uint counter1, uint counter2High, Vector512x2Lane counter2Low, uint counter3)
+    {
+        var low0 = Vector512.Create((ulong)counter0) + Vector512Lane.LaneIndex;
+        var high2 = Vector512.Create((ulong)counter2High);
+        return UniformsPair(in key, low0, low0 + Vector512.Create((ulong)8), counter1,
+            high2 | Vector512.ConvertToUInt64(counter2Low.Low), high2 | Vector512.ConvertToUInt64(counter2Low.High), counter3);
+    }
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (Vector512x2Lane U0, Vector512x2Lane U1) Uniforms(in PhiloxKey key, uint counter0, uint counter1, uint counter2, uint counter3)
     {
         var low0 = Vector512.Create((ulong)counter0) + Vector512Lane.LaneIndex;

@@ -79,15 +79,7 @@ public readonly ref struct LaneUniformStream<TLane>(ref readonly Core.Random.Phi
         TLane.Uniforms(in stream._key, stream._counter0, counter1, counter2, counter3);
 
     /// <summary>The block of every lane's replicate, word 2 per lane.</summary>
-    public static (TLane U0, TLane U1) UniformsAt(LaneUniformStream<TLane> stream, uint counter1, uint counter2High, TLane counter2Low, uint counter3)
-    {
-        Span<uint> counter0 = stackalloc uint[TLane.Width];
-        Span<uint> counter2 = stackalloc uint[TLane.Width];
-        for (int lane = 0; lane < counter0.Length; lane++)
-        {
-            counter0[lane] = stream._counter0 + (uint)lane;
-            counter2[lane] = counter2High | (uint)TLane.Element(counter2Low, lane);
-        }
-        return TLane.UniformsPerLane(in stream._key, counter0, counter1, counter2, counter3);
-    }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (TLane U0, TLane U1) UniformsAt(LaneUniformStream<TLane> stream, uint counter1, uint counter2High, TLane counter2Low, uint counter3) =>
+        TLane.UniformsWithWord2(in stream._key, stream._counter0, counter1, counter2High, counter2Low, counter3);
 }

@@ -81,6 +81,7 @@ public static class StatisticStep
     /// <paramref name="sourceFactors"/> hold each positive source's law (sources x d, sources x d x d;
     /// curated: the model itself for finite K, the tilted law for K = inf).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Refit<T, TV, TC, TU>(in ModelParameters model, TC constants, int d, int index, int round, TU stream,
         TV sourceMeans, TV sourceFactors, TV ownMean, TV ownCholesky, StatisticLayout layout, TV scratch, TV newMean, TV newCov)
         where T : struct, ILaneArithmetic<T> where TV : ILaneView<TV, T>, allows ref struct where TC : IConstantView<TC>, allows ref struct
@@ -133,6 +134,7 @@ public static class StatisticStep
     /// the counts on either side of the boundary it moves, as it does per sample: the arms of an
     /// influence estimate stay coupled.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SourceCounts<T, TV, TC, TU>(in ModelParameters model, TC constants, int index, int round, TU stream, TV counts)
         where T : struct, ILaneArithmetic<T> where TV : ILaneView<TV, T>, allows ref struct where TC : IConstantView<TC>, allows ref struct
         where TU : IUniformStream<TU, T>, allows ref struct
@@ -172,6 +174,7 @@ public static class StatisticStep
     /// children 2k and 2k + 1) reads its own counters, so every boundary, and every arm, that passes
     /// through a node sees the same order statistic there.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T CountBelow<T, TU>(TU stream, int round, int index, int n, double boundary)
         where T : struct, ILaneArithmetic<T> where TU : IUniformStream<TU, T>, allows ref struct
     {
@@ -217,6 +220,7 @@ public static class StatisticStep
     /// in the first c - 1 columns, on it sqrt(chi-square(c - 1 - i)) while positive, zero elsewhere.
     /// The zero columns make it exact for c - 1 &lt; d too, where the scatter is singular.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void GaussianStatistics<T, TV, TU>(int d, int index, int round, int source, TU stream, bool scatter, T count, TV mean, TV factor,
         StatisticLayout layout, TV scratch, TV sourceMean, TV sourceScatter)
         where T : struct, ILaneArithmetic<T> where TV : ILaneView<TV, T>, allows ref struct where TU : IUniformStream<TU, T>, allows ref struct
@@ -302,6 +306,7 @@ public static class StatisticStep
     /// layout), and their mean and scatter from the deviations' sums about the model's mean.
     /// Lanes past their own count draw and drop.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void CuratedStatistics<T, TV, TC, TU>(in ModelParameters model, TC constants, int d, int index, int round, TU stream, bool scatter, T count,
         TV ownMean, TV ownCholesky, StatisticLayout layout, TV scratch, TV sourceMean, TV sourceScatter)
         where T : struct, ILaneArithmetic<T> where TV : ILaneView<TV, T>, allows ref struct where TC : IConstantView<TC>, allows ref struct
@@ -368,6 +373,7 @@ public static class StatisticStep
     /// co-moment gains the source's scatter and the between-source term c total / (total + c)
     /// (xbar - mean)(xbar - mean)^T. Returns the new total; a count of 0 changes nothing.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T Merge<T, TV>(int d, bool scatter, T total, T count, TV sourceMean, TV sourceScatter, TV mean, TV comoment)
         where T : struct, ILaneArithmetic<T> where TV : ILaneView<TV, T>, allows ref struct
     {
@@ -401,6 +407,7 @@ public static class StatisticStep
     /// tree node) reads blocks (<paramref name="normalKind"/>, <paramref name="uniformKind"/>) at index
     /// t; the lanes repeat, masked, until every one has accepted.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T Gamma<T, TU>(TU stream, int round, int index, T item, int source, StatisticDraw normalKind, StatisticDraw uniformKind, T shape, T active)
         where T : struct, ILaneArithmetic<T> where TU : IUniformStream<TU, T>, allows ref struct
     {

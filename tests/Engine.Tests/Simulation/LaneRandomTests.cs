@@ -83,6 +83,13 @@ public class LaneRandomTests
                     perLane2[lane] = slot ^ (uint)lane;
                 }
                 var (v0, v1) = T.UniformsPerLane(in key, perLane0, round, perLane2, draw);
+                // Word 2 as the moments sampler's tree nodes give it: a high part and each lane's own low 24 bits.
+                var lowWord2 = new double[T.Width];
+                for (int lane = 0; lane < T.Width; lane++)
+                {
+                    lowWord2[lane] = (block * 40_503 + (uint)lane * 257) & 0xFF_FFFF;
+                }
+                var (w0, w1) = T.UniformsWithWord2(in key, counter0, round, 7u << 24, T.FromElements(lowWord2), draw);
                 for (int lane = 0; lane < T.Width; lane++)
                 {
                     var (expected0, expected1) = expected(Philox4x32.Generate(seed, keyHigh, counter0 + (uint)lane, round, slot, draw));
@@ -91,6 +98,9 @@ public class LaneRandomTests
                     var (perLaneExpected0, perLaneExpected1) = expected(Philox4x32.Generate(seed, keyHigh, perLane0[lane], round, perLane2[lane], draw));
                     Assert.Equal(perLaneExpected0, T.Element(v0, lane));
                     Assert.Equal(perLaneExpected1, T.Element(v1, lane));
+                    var (word2Expected0, word2Expected1) = expected(Philox4x32.Generate(seed, keyHigh, counter0 + (uint)lane, round, (7u << 24) | (uint)lowWord2[lane], draw));
+                    Assert.Equal(word2Expected0, T.Element(w0, lane));
+                    Assert.Equal(word2Expected1, T.Element(w1, lane));
                 }
             }
         }
