@@ -64,18 +64,7 @@ public class BackendAgreementTests
             replicates = 2
             seed = 4
 
-            [[model]]
-            name = "solo"
-            n = 2
-            covariance = "full"
-            real_mean = [1.0, 0.0, -1.0]
-            real_cov = [[1.0, 0.2, 0.0], [0.2, 1.0, 0.1], [0.0, 0.1, 2.0]]
-            reward = "quadratic"
-            reward_center = [0.0, 0.0, 0.0]
-            beta = 0.5
-            k = 1
-            weights = { real = 0.5, curated = 0.2, self = 0.3 }
-            """),
+            """ + SpecText.SingularSolo),
         ("linear, K = 4, d = 1", """
             dimension = 1
             rounds = 12

@@ -49,18 +49,7 @@ public class SamplerAgreementTests
             replicates = 2
             seed = 1
 
-            [[model]]
-            name = "solo"
-            n = 2
-            covariance = "full"
-            real_mean = [1.0, 0.0, -1.0]
-            real_cov = [[1.0, 0.2, 0.0], [0.2, 1.0, 0.1], [0.0, 0.1, 2.0]]
-            reward = "quadratic"
-            reward_center = [0.0, 0.0, 0.0]
-            beta = 0.5
-            k = 1
-            weights = { real = 0.5, curated = 0.2, self = 0.3 }
-            """ },
+            """ + SpecText.SingularSolo },
         { "n = 3 = d, K = inf", Pair("\"inf\"", dimension: "3").Replace("n = 16", "n = 3")
             .Replace("[0.0, 0.0]", "[0.0, 0.0, 0.0]").Replace("[-3.0, 0.0]", "[-3.0, 0.0, 0.0]")
             .Replace("[[1.0, 0.0], [0.0, 1.0]]", "[[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]") },

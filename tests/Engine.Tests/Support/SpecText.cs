@@ -41,6 +41,21 @@ internal static class SpecText
         weights = { real = 0.4, curated = 0.3, cross = { theta = 0.3 } }
         """;
 
+    /// <summary>One model in d = 3 refitting on n = 2 samples: every refit's scatter is singular.</summary>
+    public const string SingularSolo = """
+        [[model]]
+        name = "solo"
+        n = 2
+        covariance = "full"
+        real_mean = [1.0, 0.0, -1.0]
+        real_cov = [[1.0, 0.2, 0.0], [0.2, 1.0, 0.1], [0.0, 0.1, 2.0]]
+        reward = "quadratic"
+        reward_center = [0.0, 0.0, 0.0]
+        beta = 0.5
+        k = 1
+        weights = { real = 0.5, curated = 0.2, self = 0.3 }
+        """;
+
     public const string Influence = """
         [influence]
         model = "theta"
