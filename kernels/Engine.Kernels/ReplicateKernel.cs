@@ -136,7 +136,7 @@ public static class ReplicateKernel
     private static void RefitModel<T>(ReplicateArguments<T> a, DeviceView<T> state, DeviceConstants constants, uint key1, uint counter0, int round, int i)
         where T : unmanaged, IDeviceLane<T>
     {
-        if (a.Moments != 0)
+        if (a.Moments != 0 && StatisticStep.DrawsStatistics(in a.Models[i]))
         {
             RefitByStatistics(a, state, constants, key1, counter0, round, i);
             return;

@@ -104,7 +104,7 @@ internal static class CommandLine
 
     public static Option<string?> SamplerOption() => new("--sampler")
     {
-        Description = "How each refit's training set is drawn (overrides the spec's sampler): moments (default; each source's count, sample mean and scatter drawn exactly from their laws, so uncurated sources and K = inf cost the same for every n) or samples (every sample drawn one by one: the literal loop the moments sampler is checked against). Both draw from the same law; their numbers differ.",
+        Description = "How each refit's training set is drawn (overrides the spec's sampler): moments (default; each source's count, sample mean and scatter drawn exactly from their laws, so uncurated sources and K = inf cost nearly the same for every n; models with n < 32 still draw per sample, which is cheaper there) or samples (every sample drawn one by one: the literal loop the moments sampler is checked against). Both draw from the same law; their numbers differ.",
     };
 
     /// <summary>The sampler a --sampler value names, or null when the flag is absent.</summary>

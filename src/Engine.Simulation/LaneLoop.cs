@@ -213,7 +213,7 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
 
     private void RefitModel(uint counter0, int round, int i, Span<TLane> newMean, Span<TLane> newCov)
     {
-        if (_spec.Sampler == Sampler.Moments)
+        if (_spec.Sampler == Sampler.Moments && StatisticStep.DrawsStatistics(in _parameters[i]))
         {
             RefitByStatistics(counter0, round, i, newMean, newCov);
             return;

@@ -102,7 +102,7 @@ public readonly struct ReplicateStream
     }
 }
 
-/// <summary>What a sufficient-statistic block is drawn for (docs/random-streams.md, kinds 0-8).</summary>
+/// <summary>What a sufficient-statistic block is drawn for (docs/random-streams.md, kinds 0-9).</summary>
 public enum StatisticDraw
 {
     /// <summary>The normals of a source's sample mean.</summary>
@@ -123,4 +123,6 @@ public enum StatisticDraw
     SplitUpperUniforms = 7,
     /// <summary>A leaf node's uniforms, placed one by one.</summary>
     LeafUniforms = 8,
+    /// <summary>The normals of a small source's samples drawn one by one.</summary>
+    DirectNormals = 9,
 }

@@ -105,6 +105,11 @@ public class BackendAgreementTests
             """),
         ("quadratic, K = 1000, fixed mixture (normals drawn for a few slots at a time)", (Header + "\nmixture = \"fixed\"\n" + SpecText.Theta + "\n" + SpecText.Phi)
             .Replace("k = \"inf\"", "k = 1000")),
+        ("quadratic, K = inf, n = 48 (the moments sampler's statistics)", (Header + "\n" + SpecText.Theta + "\n" + SpecText.Phi).Replace("n = 16", "n = 48")),
+        ("linear, K = 3, n = 40, diag, a source expecting 2 samples", (Header + "\n" + SpecText.Theta + "\n" + SpecText.Phi).Replace("n = 16", "n = 40")
+            .Replace("reward = \"quadratic\"\nreward_center = [0.0, 0.0]\nbeta = 0.25\nk = \"inf\"", "reward = \"linear\"\nreward_direction = [1.0, -0.5]\nbeta = 0.9\nk = 3")
+            .Replace("covariance = \"full\"", "covariance = \"diag\"")
+            .Replace("weights = { real = 0.4, curated = 0.3, cross = { phi = 0.3 } }", "weights = { real = 0.35, curated = 0.3, self = 0.05, cross = { phi = 0.3 } }")),
         ("quadratic, K = 2, three models", (Header + "\n" + SpecText.Theta + "\n" + SpecText.Phi + "\n" + SpecText.Phi.Replace("name = \"phi\"", "name = \"psi\"").Replace("cross = { theta = 0.3 }", "cross = { theta = 0.1, phi = 0.2 }"))
             .Replace("k = \"inf\"", "k = 2")),
     ];

@@ -8,7 +8,8 @@ namespace Engine.Tests.Simulation;
 /// The moments sampler against the literal per-sample simulation it replaces, on every option of
 /// the model: the law of the refitted parameters after one round (the mean and variance over
 /// replicates of every mean and covariance entry) and the estimates after many rounds, each within
-/// 5 combined standard errors. The two samplers run with different seeds, so their numbers are
+/// 5 combined standard errors. Models have n = 40 (at least StatisticsFromN, so their refits draw
+/// statistics) unless a case says otherwise. The two samplers run with different seeds, so their numbers are
 /// independent and the standard errors add.
 /// </summary>
 public class SamplerAgreementTests
@@ -23,7 +24,7 @@ public class SamplerAgreementTests
         seed = 1
         {{extraTop}}
 
-        """ + (SpecText.Theta + "\n" + SpecText.Phi).Replace("k = \"inf\"", $"k = {k}");
+        """ + (SpecText.Theta + "\n" + SpecText.Phi).Replace("k = \"inf\"", $"k = {k}").Replace("n = 16", "n = 40");
 
     public static TheoryData<string, string> Options => new()
     {
@@ -41,8 +42,15 @@ public class SamplerAgreementTests
         { "sequential, K = 2", Pair("2", "schedule = \"sequential\"") },
         { "ridge, self data, K = 3", Pair("3").Replace("covariance = \"full\"", "covariance = \"full\"\nridge = 0.05")
             .Replace("weights = { real = 0.4, curated = 0.3, cross = { phi = 0.3 } }", "weights = { real = 0.3, curated = 0.3, self = 0.1, cross = { phi = 0.3 } }") },
-        { "n = 1", Pair("4").Replace("n = 16", "n = 1") },
-        { "n = 2 <= d = 3, K = 1", """
+        { "a source expecting 2 samples (drawn one by one), K = 3", Pair("3")
+            .Replace("weights = { real = 0.4, curated = 0.3, cross = { phi = 0.3 } }", "weights = { real = 0.35, curated = 0.3, self = 0.05, cross = { phi = 0.3 } }") },
+        { "d = 3, n = 32, a source expecting 8 samples (c <= d happens)", Pair("\"inf\"", dimension: "3").Replace("n = 40", "n = 32")
+            .Replace("[0.0, 0.0]", "[0.0, 0.0, 0.0]").Replace("[-3.0, 0.0]", "[-3.0, 0.0, 0.0]")
+            .Replace("[[1.0, 0.0], [0.0, 1.0]]", "[[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]")
+            .Replace("weights = { real = 0.4, curated = 0.3, cross = { phi = 0.3 } }", "weights = { real = 0.45, curated = 0.3, self = 0.25 }")
+            .Replace("weights = { real = 0.4, curated = 0.3, cross = { theta = 0.3 } }", "weights = { real = 0.45, curated = 0.3, self = 0.25 }") },
+        { "n = 1 (below StatisticsFromN: per sample)", Pair("4").Replace("n = 40", "n = 1") },
+        { "n = 2 <= d = 3, K = 1 (per sample)", """
             dimension = 3
             rounds = 1
             burn_in = 0
@@ -50,11 +58,11 @@ public class SamplerAgreementTests
             seed = 1
 
             """ + SpecText.SingularSolo },
-        { "n = 3 = d, K = inf", Pair("\"inf\"", dimension: "3").Replace("n = 16", "n = 3")
+        { "n = 3 = d, K = inf (per sample)", Pair("\"inf\"", dimension: "3").Replace("n = 40", "n = 3")
             .Replace("[0.0, 0.0]", "[0.0, 0.0, 0.0]").Replace("[-3.0, 0.0]", "[-3.0, 0.0, 0.0]")
             .Replace("[[1.0, 0.0], [0.0, 1.0]]", "[[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]") },
-        { "n = 3000, K = inf", Pair("\"inf\"").Replace("n = 16", "n = 3000") },
-        { "n = 1500, K = 2", Pair("2").Replace("n = 16", "n = 1500") },
+        { "n = 3000, K = inf", Pair("\"inf\"").Replace("n = 40", "n = 3000") },
+        { "n = 1500, K = 2", Pair("2").Replace("n = 40", "n = 1500") },
     };
 
     [Theory]

@@ -9,7 +9,7 @@ namespace Engine.Tests.Simulation;
 /// The moments sampler's building blocks against their laws, at fixed seeds: the gamma (moments
 /// and the Kolmogorov-Smirnov distance to its CDF), the order-statistic counts (binomial moments,
 /// the joint law of two boundaries, the exact pmf), the Bartlett-Wishart scatter and its source
-/// mean (means and variances of every entry), and the Box-Muller normals (moments and the tail
+/// mean, and the same drawn sample by sample for small counts (means and variances of every entry), and the Box-Muller normals (moments and the tail
 /// frequencies beyond 3 and 5 sigma). Tolerances are 5 standard errors of each estimator; the KS
 /// bound is the 1% critical value 1.63 / sqrt(N).
 /// </summary>
@@ -113,12 +113,15 @@ public class StatisticSamplerTests
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    [InlineData(5)]
-    [InlineData(40)]
-    public void ScatterIsWishartAndTheMeanNormal(int count)
+    [InlineData(1, false)]
+    [InlineData(2, false)]
+    [InlineData(3, false)]
+    [InlineData(5, false)]
+    [InlineData(40, false)]
+    [InlineData(1, true)]
+    [InlineData(2, true)]
+    [InlineData(5, true)]
+    public void ScatterIsWishartAndTheMeanNormal(int count, bool direct)
     {
         const int d = 3;
         double[] factor = [1.0, 0, 0, 0.5, 1.2, 0, -0.3, 0.4, 0.7];
@@ -154,7 +157,7 @@ public class StatisticSamplerTests
         for (int r = 0; r < Draws; r++)
         {
             var stream = new LaneUniformStream<ScalarLane>(in key, (uint)r);
-            StatisticStep.GaussianStatistics<ScalarLane, LaneSpan<ScalarLane>, LaneUniformStream<ScalarLane>>(d, 0, 1, WeightIndex.Real, stream, true,
+            StatisticStep.GaussianStatistics<ScalarLane, LaneSpan<ScalarLane>, LaneUniformStream<ScalarLane>>(d, 0, 1, WeightIndex.Real, stream, true, direct,
                 ScalarLane.Broadcast(count), meanLanes, factorLanes, layout, scratch, sourceMean, sourceScatter);
             for (int k = 0; k < d; k++)
             {
