@@ -263,18 +263,12 @@ public static class StatisticStep
         StatisticLayout layout, TV scratch, TV sourceMean, TV sourceScatter)
         where T : struct, ILaneArithmetic<T> where TV : ILaneView<TV, T>, allows ref struct where TU : IUniformStream<TU, T>, allows ref struct
     {
-        int dd = d * d;
         var zero = T.Broadcast(0);
         var normals = TV.Slice(scratch, layout.Normals);
         var x = TV.Slice(scratch, layout.Sample);
-        for (int c = 0; c < d; c++)
-        {
-            TV.Store(sourceMean, c, zero);
-        }
-        for (int c = 0; c < dd; c++)
-        {
-            TV.Store(sourceScatter, c, zero);
-        }
+        var sum = TV.Slice(scratch, layout.Sum);
+        var squares = TV.Slice(scratch, layout.SumOfSquares);
+        ClearDeviations<T, TV>(d, sum, squares);
         uint counter2 = (uint)index << 24;
         for (int j = 0; T.Any(T.GreaterThan(count, T.Broadcast(j))); j++)
         {
@@ -282,39 +276,68 @@ public static class StatisticStep
             var take = T.GreaterThan(count, T.Broadcast(j));
             for (int r = 0; r < d; r++)
             {
-                var sum = zero;
+                var deviation = zero;
                 for (int k = 0; k <= r; k++)
                 {
-                    sum += TV.Load(factor, r * d + k) * TV.Load(normals, k);
+                    deviation += TV.Load(factor, r * d + k) * TV.Load(normals, k);
                 }
-                TV.Store(x, r, T.Select(take, sum, zero));
-                TV.Store(sourceMean, r, TV.Load(sourceMean, r) + TV.Load(x, r));
+                TV.Store(x, r, T.Select(take, deviation, zero));
             }
-            if (scatter)
-            {
-                for (int r = 0; r < d; r++)
-                {
-                    for (int c = 0; c < d; c++)
-                    {
-                        TV.Store(sourceScatter, r * d + c, TV.Load(sourceScatter, r * d + c) + TV.Load(x, r) * TV.Load(x, c));
-                    }
-                }
-            }
+            AddDeviation<T, TV>(d, scatter, x, sum, squares);
         }
-        var inverse = T.Broadcast(1) / T.Max(count, T.Broadcast(1));
+        FinishDeviations<T, TV>(d, scatter, count, mean, sum, squares, sourceMean, sourceScatter);
+    }
+
+    private static void ClearDeviations<T, TV>(int d, TV sum, TV squares) where T : struct, ILaneArithmetic<T> where TV : ILaneView<TV, T>, allows ref struct
+    {
+        var zero = T.Broadcast(0);
+        for (int c = 0; c < d; c++)
+        {
+            TV.Store(sum, c, zero);
+        }
+        for (int c = 0; c < d * d; c++)
+        {
+            TV.Store(squares, c, zero);
+        }
+    }
+
+    /// <summary>Adds one draw's deviation x from the base mean (0 in lanes past their count) to the sums.</summary>
+    private static void AddDeviation<T, TV>(int d, bool scatter, TV x, TV sum, TV squares) where T : struct, ILaneArithmetic<T> where TV : ILaneView<TV, T>, allows ref struct
+    {
+        for (int r = 0; r < d; r++)
+        {
+            TV.Store(sum, r, TV.Load(sum, r) + TV.Load(x, r));
+        }
         if (scatter)
         {
             for (int r = 0; r < d; r++)
             {
                 for (int c = 0; c < d; c++)
                 {
-                    TV.Store(sourceScatter, r * d + c, TV.Load(sourceScatter, r * d + c) - TV.Load(sourceMean, r) * TV.Load(sourceMean, c) * inverse);
+                    TV.Store(squares, r * d + c, TV.Load(squares, r * d + c) + TV.Load(x, r) * TV.Load(x, c));
                 }
             }
         }
+    }
+
+    /// <summary>The mean base + sum / c and scatter squares - sum sum^T / c of c draws summed as deviations from <paramref name="baseMean"/>.</summary>
+    private static void FinishDeviations<T, TV>(int d, bool scatter, T count, TV baseMean, TV sum, TV squares, TV sourceMean, TV sourceScatter)
+        where T : struct, ILaneArithmetic<T> where TV : ILaneView<TV, T>, allows ref struct
+    {
+        var inverse = T.Broadcast(1) / T.Max(count, T.Broadcast(1));
         for (int r = 0; r < d; r++)
         {
-            TV.Store(sourceMean, r, TV.Load(mean, r) + TV.Load(sourceMean, r) * inverse);
+            TV.Store(sourceMean, r, TV.Load(baseMean, r) + TV.Load(sum, r) * inverse);
+        }
+        if (scatter)
+        {
+            for (int r = 0; r < d; r++)
+            {
+                for (int c = 0; c < d; c++)
+                {
+                    TV.Store(sourceScatter, r * d + c, TV.Load(squares, r * d + c) - TV.Load(sum, r) * TV.Load(sum, c) * inverse);
+                }
+            }
         }
     }
 
@@ -422,14 +445,7 @@ public static class StatisticStep
         var squares = TV.Slice(scratch, layout.SumOfSquares);
         var normals = TV.Slice(scratch, layout.Normals);
         var x = TV.Slice(scratch, layout.Sample);
-        for (int c = 0; c < d; c++)
-        {
-            TV.Store(sum, c, zero);
-        }
-        for (int c = 0; c < dd; c++)
-        {
-            TV.Store(squares, c, zero);
-        }
+        ClearDeviations<T, TV>(d, sum, squares);
         for (int j = 0; T.Any(T.GreaterThan(count, T.Broadcast(j))); j++)
         {
             uint modelSlot = ((uint)index << 24) | (uint)j;
@@ -442,34 +458,10 @@ public static class StatisticStep
             for (int r = 0; r < d; r++)
             {
                 TV.Store(x, r, T.Select(take, TV.Load(x, r) - TV.Load(ownMean, r), zero));
-                TV.Store(sum, r, TV.Load(sum, r) + TV.Load(x, r));
             }
-            if (scatter)
-            {
-                for (int r = 0; r < d; r++)
-                {
-                    for (int c = 0; c < d; c++)
-                    {
-                        TV.Store(squares, r * d + c, TV.Load(squares, r * d + c) + TV.Load(x, r) * TV.Load(x, c));
-                    }
-                }
-            }
+            AddDeviation<T, TV>(d, scatter, x, sum, squares);
         }
-        var inverse = T.Broadcast(1) / T.Max(count, T.Broadcast(1));
-        for (int r = 0; r < d; r++)
-        {
-            TV.Store(sourceMean, r, TV.Load(ownMean, r) + TV.Load(sum, r) * inverse);
-        }
-        if (scatter)
-        {
-            for (int r = 0; r < d; r++)
-            {
-                for (int c = 0; c < d; c++)
-                {
-                    TV.Store(sourceScatter, r * d + c, TV.Load(squares, r * d + c) - TV.Load(sum, r) * TV.Load(sum, c) * inverse);
-                }
-            }
-        }
+        FinishDeviations<T, TV>(d, scatter, count, ownMean, sum, squares, sourceMean, sourceScatter);
     }
 
     /// <summary>
