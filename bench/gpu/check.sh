@@ -77,6 +77,9 @@ PY
     echo "single $replicates: $(timed bench/canonical.toml $replicates --backend gpu --precision single)"
   done
   echo "double K = inf 4194304: $(timed "$work/canonical-kinf.toml" 4194304 --backend gpu)"
+  # Issue 9's like for like: the same runs with the literal per-sample loop.
+  echo "double 4194304, --sampler samples: $(timed bench/canonical.toml 4194304 --backend gpu --sampler samples)"
+  echo "double K = inf 4194304, --sampler samples: $(timed "$work/canonical-kinf.toml" 4194304 --backend gpu --sampler samples)"
   timeout 300 python3 bench/peers/jax_loop.py 1048576 inf || echo "FAILED: jax_loop.py 1048576 inf"
   # 16M replicates only where the 4M runs predict it fits in two minutes.
   for precision in double single; do
