@@ -152,9 +152,7 @@ public static class ReplicateKernel
         var ownCholesky = Part(state, layout.Cholesky + i * dd);
         if (curates && model.IsInfiniteK)
         {
-            ModelStep.TiltedLaw<T, DeviceView<T>, DeviceConstants>(in model, constants, d, ownMean, Part(state, layout.Cov + i * dd), ownCholesky,
-                Part(state, layout.TiltMean), Part(state, layout.TiltCholesky), Part(state, layout.MatrixA), Part(state, layout.MatrixB),
-                Part(state, layout.ScratchLower), Part(state, layout.ScratchCov));
+            TiltedLaw(layout, state, constants, model, i);
         }
         var normals = Part(state, layout.Normals);
         var samples = Part(state, layout.Samples);
@@ -216,9 +214,7 @@ public static class ReplicateKernel
         bool curates = a.Constants[model.Weights + WeightIndex.Curated] > 0;
         if (curates && model.IsInfiniteK)
         {
-            ModelStep.TiltedLaw<T, DeviceView<T>, DeviceConstants>(in model, constants, d, ownMean, Part(state, layout.Cov + i * dd), ownCholesky,
-                Part(state, layout.TiltMean), Part(state, layout.TiltCholesky), Part(state, layout.MatrixA), Part(state, layout.MatrixB),
-                Part(state, layout.ScratchLower), Part(state, layout.ScratchCov));
+            TiltedLaw(layout, state, constants, model, i);
         }
         for (int source = 0; source < model.Sources; source++)
         {
@@ -238,6 +234,15 @@ public static class ReplicateKernel
         StatisticStep.Refit<T, DeviceView<T>, DeviceConstants, DeviceUniformStream<T>>(in model, constants, d, i, round, new DeviceUniformStream<T>(a.Seed, key1, counter0),
             Part(state, layout.SourceMeans), Part(state, layout.SourceFactors), ownMean, ownCholesky, layout.Statistic, Part(state, layout.Statistics),
             Part(state, layout.NextMean + i * d), Part(state, layout.NextCov + i * dd));
+    }
+
+    /// <summary>Model i's K = inf curated law this round into TiltMean and TiltCholesky (<see cref="ModelStep.TiltedLaw"/>).</summary>
+    private static void TiltedLaw<T>(ReplicateLayout layout, DeviceView<T> state, DeviceConstants constants, ModelParameters model, int i) where T : unmanaged, IDeviceLane<T>
+    {
+        int d = layout.Dimension, dd = d * d;
+        ModelStep.TiltedLaw<T, DeviceView<T>, DeviceConstants>(in model, constants, d, Part(state, layout.Mean + i * d), Part(state, layout.Cov + i * dd),
+            Part(state, layout.Cholesky + i * dd), Part(state, layout.TiltMean), Part(state, layout.TiltCholesky), Part(state, layout.MatrixA),
+            Part(state, layout.MatrixB), Part(state, layout.ScratchLower), Part(state, layout.ScratchCov));
     }
 
     /// <summary>The mean and Cholesky factor a source draws from this round (LaneLoop.PrepareSources).</summary>

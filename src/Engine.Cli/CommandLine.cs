@@ -108,12 +108,8 @@ internal static class CommandLine
     };
 
     /// <summary>The sampler a --sampler value names, or null when the flag is absent.</summary>
-    public static Sampler? SamplerOverride(string? name) => name switch
-    {
-        null => null,
-        _ when Array.IndexOf(SpecLoader.SamplerNames, name) >= 0 => name == SpecLoader.NameOf(Sampler.Samples) ? Sampler.Samples : Sampler.Moments,
-        _ => throw SpecException.Invalid("--sampler", name, "one of " + string.Join(", ", SpecLoader.SamplerNames)),
-    };
+    public static Sampler? SamplerOverride(string? name) => name is null ? null
+        : SpecLoader.SamplerNamed(name) ?? throw SpecException.Invalid("--sampler", name, "one of " + string.Join(", ", SpecLoader.SamplerNames));
 
     public static SimulationSpec ApplyOverrides(SimulationSpec spec, long? replicates, long? seed, string? sampler = null)
     {

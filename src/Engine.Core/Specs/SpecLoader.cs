@@ -33,6 +33,9 @@ public static class SpecLoader
     /// <summary>The spec key's and flag's name of a sampler.</summary>
     public static string NameOf(Sampler sampler) => SamplerNames[(int)sampler];
 
+    /// <summary>The sampler a name of <see cref="SamplerNames"/> names, or null for any other text.</summary>
+    public static Sampler? SamplerNamed(string name) => Array.IndexOf(SamplerNames, name) is >= 0 and var index ? (Sampler)index : null;
+
     private static readonly string[] WeightKeys = ["real", "curated", "self", "cross"];
     private static readonly string[] InfluenceKeys = ["model", "absorb", "step"];
 
@@ -114,7 +117,7 @@ public static class SpecLoader
             ? Schedule.Sequential : Schedule.Simultaneous;
         var mixture = top.Choice("mixture", ["multinomial", "fixed"], "multinomial") == "fixed"
             ? MixtureMode.Fixed : MixtureMode.Multinomial;
-        var sampler = top.Choice("sampler", SamplerNames, SamplerNames[0]) == "samples" ? Sampler.Samples : Sampler.Moments;
+        var sampler = SamplerNamed(top.Choice("sampler", SamplerNames, SamplerNames[0]))!.Value;
 
         const string modelAllowed = "one or more [[model]] tables";
         if (top.Required("model", modelAllowed) is not TomlTableArray modelTables || modelTables.Count == 0)

@@ -40,13 +40,13 @@ public readonly struct StatisticLayout
     public int Scatter { get; }
     /// <summary>The pooled co-moment (d x d).</summary>
     public int Comoment { get; }
-    /// <summary>The curated draws' deviations from the model's mean, summed (d).</summary>
+    /// <summary>Draws drawn one by one (curated, or a small source's), as deviations from their law's mean, summed (d).</summary>
     public int Sum { get; }
     /// <summary>Their outer products, summed (d x d).</summary>
     public int SumOfSquares { get; }
-    /// <summary>One curated draw (d).</summary>
+    /// <summary>One draw drawn one by one (d).</summary>
     public int Sample { get; }
-    /// <summary>A curated draw's K d normals.</summary>
+    /// <summary>A draw's normals (K d for a curated draw).</summary>
     public int Normals { get; }
     /// <summary>Its K candidates (K d).</summary>
     public int Candidates { get; }
@@ -61,8 +61,8 @@ public readonly struct StatisticLayout
 /// <summary>
 /// The sufficient-statistic sampler (<c>sampler = "moments"</c>), written once over the lane
 /// arithmetic like <see cref="ModelStep"/>: a refit reads only the mean and scatter of its
-/// training set, so each Gaussian source draws its count (multinomial, by sequential binomials),
-/// its sample mean N(m, S / c) and its scatter Wishart(c - 1, S) (Bartlett), and the sources are
+/// training set, so each source draws its count (the multinomial's, from a tree of the uniforms'
+/// order statistics shared by every source and arm), each Gaussian source its sample mean N(m, S / c) and its scatter Wishart(c - 1, S) (Bartlett), and the sources are
 /// pooled with the between-source term, which makes the pooled mean and co-moment equal in law to
 /// those of the c samples drawn one by one. Curated sources with 1 &lt; K &lt; inf still draw each
 /// candidate. Every variate is exact (rejection by Marsaglia-Tsang, the counts from a tree of beta
@@ -276,16 +276,23 @@ public static class StatisticStep
             var take = T.GreaterThan(count, T.Broadcast(j));
             for (int r = 0; r < d; r++)
             {
-                var deviation = zero;
-                for (int k = 0; k <= r; k++)
-                {
-                    deviation += TV.Load(factor, r * d + k) * TV.Load(normals, k);
-                }
-                TV.Store(x, r, T.Select(take, deviation, zero));
+                TV.Store(x, r, T.Select(take, LowerRow<T, TV>(d, factor, normals, r), zero));
             }
             AddDeviation<T, TV>(d, scatter, x, sum, squares);
         }
         FinishDeviations<T, TV>(d, scatter, count, mean, sum, squares, sourceMean, sourceScatter);
+    }
+
+    /// <summary>Row r of L z, L lower triangular (d x d).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T LowerRow<T, TV>(int d, TV factor, TV z, int r) where T : struct, ILaneArithmetic<T> where TV : ILaneView<TV, T>, allows ref struct
+    {
+        var sum = T.Broadcast(0);
+        for (int k = 0; k <= r; k++)
+        {
+            sum += TV.Load(factor, r * d + k) * TV.Load(z, k);
+        }
+        return sum;
     }
 
     private static void ClearDeviations<T, TV>(int d, TV sum, TV squares) where T : struct, ILaneArithmetic<T> where TV : ILaneView<TV, T>, allows ref struct
@@ -360,12 +367,7 @@ public static class StatisticStep
         var inverseRoot = one / T.Sqrt(T.Max(count, one));
         for (int r = 0; r < d; r++)
         {
-            var sum = zero;
-            for (int k = 0; k <= r; k++)
-            {
-                sum += TV.Load(factor, r * d + k) * TV.Load(normals, k);
-            }
-            TV.Store(sourceMean, r, TV.Load(mean, r) + sum * inverseRoot);
+            TV.Store(sourceMean, r, TV.Load(mean, r) + LowerRow<T, TV>(d, factor, normals, r) * inverseRoot);
         }
         if (!scatter)
         {
@@ -439,7 +441,7 @@ public static class StatisticStep
         where T : struct, ILaneArithmetic<T> where TV : ILaneView<TV, T>, allows ref struct where TC : IConstantView<TC>, allows ref struct
         where TU : IUniformStream<TU, T>, allows ref struct
     {
-        int dd = d * d, normalCount = model.K * d;
+        int normalCount = model.K * d;
         var zero = T.Broadcast(0);
         var sum = TV.Slice(scratch, layout.Sum);
         var squares = TV.Slice(scratch, layout.SumOfSquares);

@@ -126,27 +126,12 @@ public class SamplerAgreementTests
     /// <summary>Means and variances of two independent samples within 5 combined SE (a variance's SE from the fourth central moment).</summary>
     private static void CompareLaws(double[] a, double[] b, string what)
     {
-        var (meanA, varA, seMeanA, seVarA) = Summary(a);
-        var (meanB, varB, seMeanB, seVarB) = Summary(b);
+        var (meanA, varA, seMeanA, seVarA) = SampleSummary.Of(a);
+        var (meanB, varB, seMeanB, seVarB) = SampleSummary.Of(b);
         double seMean = Math.Sqrt(seMeanA * seMeanA + seMeanB * seMeanB);
         double seVar = Math.Sqrt(seVarA * seVarA + seVarB * seVarB);
         // Entries fixed by the spec (a fixed covariance) agree exactly.
         Assert.True(Math.Abs(meanA - meanB) <= 5 * seMean + 1e-12 * Math.Abs(meanA), $"{what}: mean {meanA} (samples) against {meanB} (moments), se {seMean}");
         Assert.True(Math.Abs(varA - varB) <= 5 * seVar + 1e-12 * varA, $"{what}: variance {varA} (samples) against {varB} (moments), se {seVar}");
-    }
-
-    private static (double Mean, double Variance, double MeanSe, double VarianceSe) Summary(double[] x)
-    {
-        double mean = x.Average();
-        double variance = 0, fourth = 0;
-        foreach (double v in x)
-        {
-            double deviation = (v - mean) * (v - mean);
-            variance += deviation;
-            fourth += deviation * deviation;
-        }
-        variance /= x.Length - 1;
-        fourth /= x.Length;
-        return (mean, variance, Math.Sqrt(variance / x.Length), Math.Sqrt(Math.Max(fourth - variance * variance, 0) / x.Length));
     }
 }

@@ -1,7 +1,9 @@
 using Engine.Core.Random;
+using Engine.Core.Statistics;
 using Engine.Core.Specs;
 using Engine.Simulation.Lanes;
 using Engine.Simulation.Step;
+using Engine.Tests.Support;
 
 namespace Engine.Tests.Simulation;
 
@@ -224,7 +226,7 @@ public class StatisticSamplerTests
         Assert.True(Math.Abs(sumFourth / draws - 3) <= 5 * Math.Sqrt(96 / draws), $"normal fourth moment {sumFourth / draws}");
         foreach (var (observed, sigma) in new[] { (beyond3, 3.0), (beyond5, 5.0) })
         {
-            double expected = draws * Erfc(sigma / Math.Sqrt(2));
+            double expected = draws * Engine.Theory.Normal.Erfc(sigma / Math.Sqrt(2));
             Assert.True(Math.Abs(observed - expected) <= 5 * Math.Sqrt(expected), $"{observed} normals beyond {sigma} sigma, expected {expected:F1}");
         }
     }
@@ -246,40 +248,18 @@ public class StatisticSamplerTests
 
     private static void AssertMean(double[] x, double mean, string what)
     {
-        double average = x.Average();
-        double se = Math.Sqrt(x.Select(v => (v - average) * (v - average)).Sum() / (x.Length - 1) / x.Length);
+        var (average, _, se, _) = SampleSummary.Of(x);
         Assert.True(Math.Abs(average - mean) <= 5 * se, $"{what}: mean {average}, expected {mean} (se {se})");
     }
 
     /// <summary>The sample variance against its value, its SE estimated from the sample's fourth central moment.</summary>
     private static void AssertVariance(double[] x, double variance, string what)
     {
-        double average = x.Average();
-        double sampleVariance = x.Select(v => (v - average) * (v - average)).Sum() / (x.Length - 1);
-        double fourth = x.Select(v => Math.Pow(v - average, 4)).Average();
-        double se = Math.Sqrt((fourth - sampleVariance * sampleVariance) / x.Length);
+        var (_, sampleVariance, _, se) = SampleSummary.Of(x);
         Assert.True(Math.Abs(sampleVariance - variance) <= 5 * se, $"{what}: variance {sampleVariance}, expected {variance} (se {se})");
     }
 
-    private static double LogChoose(int n, int k) => LogGamma(n + 1) - LogGamma(k + 1) - LogGamma(n - k + 1);
-
-    /// <summary>log Gamma(x), x &gt; 0, by Lanczos (g = 7, 9 terms; relative error about 1e-15).</summary>
-    private static double LogGamma(double x)
-    {
-        double[] c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-            12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
-        if (x < 0.5)
-        {
-            return Math.Log(Math.PI / Math.Sin(Math.PI * x)) - LogGamma(1 - x);
-        }
-        x -= 1;
-        double a = c[0], t = x + 7.5;
-        for (int i = 1; i < 9; i++)
-        {
-            a += c[i] / (x + i);
-        }
-        return 0.5 * Math.Log(2 * Math.PI) + (x + 0.5) * Math.Log(t) - t + Math.Log(a);
-    }
+    private static double LogChoose(int n, int k) => SpecialFunctions.LogGamma(n + 1) - SpecialFunctions.LogGamma(k + 1) - SpecialFunctions.LogGamma(n - k + 1);
 
     /// <summary>P(a, x), the regularized lower incomplete gamma: the series below a + 1, Lentz's continued fraction above.</summary>
     private static double RegularizedGammaP(double a, double x)
@@ -288,7 +268,7 @@ public class StatisticSamplerTests
         {
             return 0;
         }
-        double logPrefix = a * Math.Log(x) - x - LogGamma(a);
+        double logPrefix = a * Math.Log(x) - x - SpecialFunctions.LogGamma(a);
         if (x < a + 1)
         {
             double term = 1 / a, total = term;
@@ -318,7 +298,4 @@ public class StatisticSamplerTests
         }
         return 1 - Math.Exp(logPrefix) * h;
     }
-
-    /// <summary>erfc(x) for x &gt;= 0 as the regularized upper incomplete gamma Q(1/2, x^2).</summary>
-    private static double Erfc(double x) => 1 - RegularizedGammaP(0.5, x * x);
 }
