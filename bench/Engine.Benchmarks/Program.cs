@@ -6,6 +6,7 @@ public static class Program
     private static readonly Dictionary<string, Action<string[]>> Modes = new()
     {
         ["throughput"] = Throughput.Run,
+        ["generator"] = Throughput.Generators,
         ["quadrature-convergence"] = QuadratureConvergence.Run,
         ["theory-scaling"] = TheoryScaling.Run,
         ["simulation-scaling"] = SimulationScaling.Run,

@@ -10,7 +10,7 @@ namespace Engine.Benchmarks;
 /// <summary>
 /// The canonical run (bench/canonical.toml) end to end on all cores, per SIMD width, against the
 /// physical limit: the fastest rate at which this machine generates the standard normals the
-/// loop draws (Philox + Box-Muller, all cores, written to nowhere). Prints markdown for RESULTS.md.
+/// loop draws (Philox + the ziggurat, all cores, written to nowhere). Prints markdown for RESULTS.md.
 /// </summary>
 internal static class Throughput
 {
@@ -129,8 +129,45 @@ internal static class Throughput
         }
     }
 
-    /// <summary>Philox blocks turned into normal pairs on every core for about a second, summed so nothing is optimised away.</summary>
-    private readonly struct RawNormals(int threads) : ILaneAction<double>
+    /// <summary>
+    /// The raw generators side by side per width, on every core (<c>throughput generator [widths]</c>):
+    /// Philox blocks alone (two uniforms each), the Box-Muller transform the engine used before, and
+    /// the ziggurat it uses now, in normals (or uniforms) per second, best of five alternated runs.
+    /// </summary>
+    public static void Generators(string[] args)
+    {
+        var widths = args.Length > 1 ? args[1].Split(',') : Widths.All;
+        int threads = Environment.ProcessorCount;
+        Console.WriteLine($"machine: {CpuName()}, {threads} logical cores, .NET {Environment.Version}");
+        Console.WriteLine();
+        Console.WriteLine("| width | Philox uniforms/s | Box-Muller normals/s | ziggurat normals/s | ziggurat / Box-Muller |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: |");
+        foreach (var width in widths)
+        {
+            if (!Widths.IsAccelerated(width))
+            {
+                continue;
+            }
+            double uniforms = 0, boxMuller = 0, ziggurat = 0;
+            for (int attempt = 0; attempt < 5; attempt++)
+            {
+                uniforms = Math.Max(uniforms, Widths.Run(width, new RawNormals(threads, RawKind.Uniforms)));
+                boxMuller = Math.Max(boxMuller, Widths.Run(width, new RawNormals(threads, RawKind.BoxMuller)));
+                ziggurat = Math.Max(ziggurat, Widths.Run(width, new RawNormals(threads, RawKind.Ziggurat)));
+            }
+            Console.WriteLine($"| {width} | {uniforms:G4} | {boxMuller:G4} | {ziggurat:G4} | {ziggurat / boxMuller:F2}x |");
+        }
+    }
+
+    private enum RawKind
+    {
+        Uniforms,
+        BoxMuller,
+        Ziggurat,
+    }
+
+    /// <summary>Philox blocks turned into normal pairs (or left as uniforms) on every core for about a second, summed so nothing is optimised away.</summary>
+    private readonly struct RawNormals(int threads, RawKind kind = RawKind.Ziggurat) : ILaneAction<double>
     {
         public double Run<T>() where T : struct, ILane<T>
         {
@@ -138,30 +175,50 @@ internal static class Throughput
             // Warm-up: enough calls for tiered compilation to reach its optimised code, as the loop's methods do.
             for (int w = 0; w < 200; w++)
             {
-                Generate<T>(chunk, 0);
+                Generate<T>(kind, chunk, 0);
             }
             Thread.Sleep(200);
             var clock = Stopwatch.StartNew();
             var sums = new double[threads];
+            var generator = kind;
             Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
             {
                 for (int c = 0; c < chunks; c++)
                 {
-                    sums[t] += Generate<T>(chunk, (uint)(t * chunks + c));
+                    sums[t] += Generate<T>(generator, chunk, (uint)(t * chunks + c));
                 }
             });
             return 2.0 * chunk * chunks * threads / clock.Elapsed.TotalSeconds + 0 * sums.Sum();
         }
 
-        private static double Generate<T>(int pairs, uint stream) where T : struct, ILane<T>
+        private static double Generate<T>(RawKind kind, int pairs, uint stream) where T : struct, ILane<T>
         {
             var sum = T.Broadcast(0);
             var key = new PhiloxKey(stream, 0);
-            for (int b = 0; b < pairs / T.Width; b++)
+            switch (kind)
             {
-                var (u0, u1) = T.Uniforms(in key, (uint)(b * T.Width), 1, 2, 3);
-                var (z0, z1) = Lane.BoxMuller(u0, u1);
-                sum += z0 + z1;
+                case RawKind.Uniforms:
+                    for (int b = 0; b < pairs / T.Width; b++)
+                    {
+                        var (u0, u1) = T.Uniforms(in key, (uint)(b * T.Width), 1, 2, 3);
+                        sum += u0 + u1;
+                    }
+                    break;
+                case RawKind.BoxMuller:
+                    for (int b = 0; b < pairs / T.Width; b++)
+                    {
+                        var (u0, u1) = T.Uniforms(in key, (uint)(b * T.Width), 1, 2, 3);
+                        var (z0, z1) = Lane.BoxMuller(u0, u1);
+                        sum += z0 + z1;
+                    }
+                    break;
+                default:
+                    for (int b = 0; b < pairs / T.Width; b++)
+                    {
+                        var (z0, z1) = T.Normals(in key, (uint)(b * T.Width), 1, 2, 3);
+                        sum += z0 + z1;
+                    }
+                    break;
             }
             return T.Element(sum, 0);
         }

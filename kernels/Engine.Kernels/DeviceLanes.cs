@@ -11,6 +11,8 @@ public interface IDeviceLane<T> : ILaneArithmetic<T> where T : unmanaged, IDevic
 {
     /// <summary>The Philox4x32-10 block of (key, counter) as two uniforms at the lane's resolution (docs/random-streams.md).</summary>
     static abstract (T U0, T U1) Uniforms(uint key0, uint key1, uint counter0, uint counter1, uint counter2, uint counter3);
+    /// <summary>The block (key, counter) as two exact standard normals at the lane's resolution (<see cref="Ziggurat"/>), the layers read from device memory.</summary>
+    static abstract (T Z0, T Z1) Normals(DeviceZiggurat table, uint key0, uint key1, uint counter0, uint counter1, uint counter2, uint counter3);
     /// <summary>Whether a mask reads as true.</summary>
     static abstract bool IsTrue(T mask);
     /// <summary>The lane's number as a double (for the reductions).</summary>
@@ -79,6 +81,13 @@ public readonly struct DeviceLane(double value) : IDeviceLane<DeviceLane>
     public static double ToDouble(DeviceLane value) => value.Value;
 
     /// <inheritdoc />
+    public static (DeviceLane Z0, DeviceLane Z1) Normals(DeviceZiggurat table, uint key0, uint key1, uint counter0, uint counter1, uint counter2, uint counter3)
+    {
+        var (z0, z1) = Ziggurat.NormalPair(table, key0, key1, counter0, counter1, counter2, counter3);
+        return (new(z0), new(z1));
+    }
+
+    /// <inheritdoc />
     public static (DeviceLane U0, DeviceLane U1) Uniforms(uint key0, uint key1, uint counter0, uint counter1, uint counter2, uint counter3)
     {
         var block = Philox4x32.Generate(key0, key1, counter0, counter1, counter2, counter3);
@@ -143,6 +152,13 @@ public readonly struct DeviceSingleLane(float value) : IDeviceLane<DeviceSingleL
     public static bool IsTrue(DeviceSingleLane mask) => mask.Value != 0;
     /// <inheritdoc />
     public static double ToDouble(DeviceSingleLane value) => value.Value;
+
+    /// <inheritdoc />
+    public static (DeviceSingleLane Z0, DeviceSingleLane Z1) Normals(DeviceZiggurat table, uint key0, uint key1, uint counter0, uint counter1, uint counter2, uint counter3)
+    {
+        var (z0, z1) = Ziggurat.NormalPairSingle(table, key0, key1, counter0, counter1, counter2, counter3);
+        return (new(z0), new(z1));
+    }
 
     /// <inheritdoc />
     public static (DeviceSingleLane U0, DeviceSingleLane U1) Uniforms(uint key0, uint key1, uint counter0, uint counter1, uint counter2, uint counter3)

@@ -1,4 +1,5 @@
 using ILGPU;
+using Engine.Core.Random;
 using Engine.Simulation.Step;
 
 namespace Engine.Kernels;
@@ -31,9 +32,19 @@ public readonly struct DeviceConstants(ArrayView<double> data) : IConstantView<D
     public static double Read(DeviceConstants constants, int index) => constants._data[index];
 }
 
-/// <summary>A thread's random stream for <see cref="StatisticStep"/>: its replicate's Philox blocks, as the CPU lanes draw them.</summary>
-public readonly struct DeviceUniformStream<T>(uint seed, uint key1, uint counter0) : IUniformStream<DeviceUniformStream<T>, T> where T : unmanaged, IDeviceLane<T>
+/// <summary>The ziggurat's layers (<see cref="Ziggurat.Table"/>) copied into device memory.</summary>
+public readonly struct DeviceZiggurat(ArrayView<double> table) : IZigguratTable<DeviceZiggurat>
 {
+    private readonly ArrayView<double> _table = table;
+
+    /// <summary>Entry <paramref name="index"/> of the layers.</summary>
+    public static double Read(DeviceZiggurat table, int index) => table._table[index];
+}
+
+/// <summary>A thread's random stream for <see cref="StatisticStep"/>: its replicate's Philox blocks, as the CPU lanes draw them.</summary>
+public readonly struct DeviceUniformStream<T>(uint seed, uint key1, uint counter0, DeviceZiggurat ziggurat) : IUniformStream<DeviceUniformStream<T>, T> where T : unmanaged, IDeviceLane<T>
+{
+    private readonly DeviceZiggurat _ziggurat = ziggurat;
     private readonly uint _seed = seed;
     private readonly uint _key1 = key1;
     private readonly uint _counter0 = counter0;
@@ -45,4 +56,12 @@ public readonly struct DeviceUniformStream<T>(uint seed, uint key1, uint counter
     /// <summary>The block of the thread's replicate, word 2 completed by the thread's own low bits.</summary>
     public static (T U0, T U1) UniformsAt(DeviceUniformStream<T> stream, uint counter1, uint counter2High, T counter2Low, uint counter3) =>
         T.Uniforms(stream._seed, stream._key1, stream._counter0, counter1, counter2High | (uint)T.ToDouble(counter2Low), counter3);
+
+    /// <summary>The normals of the thread's replicate.</summary>
+    public static (T Z0, T Z1) Normals(DeviceUniformStream<T> stream, uint counter1, uint counter2, uint counter3) =>
+        T.Normals(stream._ziggurat, stream._seed, stream._key1, stream._counter0, counter1, counter2, counter3);
+
+    /// <summary>The normals of the thread's replicate, word 2 completed by the thread's own low bits.</summary>
+    public static (T Z0, T Z1) NormalsAt(DeviceUniformStream<T> stream, uint counter1, uint counter2High, T counter2Low, uint counter3) =>
+        T.Normals(stream._ziggurat, stream._seed, stream._key1, stream._counter0, counter1, counter2High | (uint)T.ToDouble(counter2Low), counter3);
 }

@@ -13,6 +13,8 @@ public struct ReplicateArguments<T> where T : unmanaged
     public ArrayView<ModelParameters> Models;
     /// <summary>The arm's constant table.</summary>
     public ArrayView<double> Constants;
+    /// <summary>The ziggurat's layers (<see cref="Core.Random.Ziggurat.Table"/>).</summary>
+    public ArrayView<double> Ziggurat;
     /// <summary><see cref="ReplicateLayout.Size"/> x Count lane values.</summary>
     public ArrayView<T> State;
     /// <summary>(rounds + 1) x M x (2 + d) values per replicate; empty for the influence arms.</summary>
@@ -175,8 +177,7 @@ public static class ReplicateKernel
                 int drawn = curated ? model.K * d : d;
                 for (int b = 0; 2 * b < drawn; b++)
                 {
-                    var (u1, u2) = T.Uniforms(a.Seed, key1, counter0, (uint)round, modelSlot, (uint)(b + 1));
-                    var (z0, z1) = Lane.BoxMuller(u1, u2);
+                    var (z0, z1) = T.Normals(new DeviceZiggurat(a.Ziggurat), a.Seed, key1, counter0, (uint)round, modelSlot, (uint)(b + 1));
                     DeviceView<T>.Store(normals, 2 * b, z0);
                     DeviceView<T>.Store(normals, 2 * b + 1, z1);
                 }
@@ -231,7 +232,7 @@ public static class ReplicateKernel
                 }
             }
         }
-        StatisticStep.Refit<T, DeviceView<T>, DeviceConstants, DeviceUniformStream<T>>(in model, constants, d, i, round, new DeviceUniformStream<T>(a.Seed, key1, counter0),
+        StatisticStep.Refit<T, DeviceView<T>, DeviceConstants, DeviceUniformStream<T>>(in model, constants, d, i, round, new DeviceUniformStream<T>(a.Seed, key1, counter0, new DeviceZiggurat(a.Ziggurat)),
             Part(state, layout.SourceMeans), Part(state, layout.SourceFactors), ownMean, ownCholesky, layout.Statistic, Part(state, layout.Statistics),
             Part(state, layout.NextMean + i * d), Part(state, layout.NextCov + i * dd));
     }

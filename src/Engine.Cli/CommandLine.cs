@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Help;
+using Engine.Core.Random;
 using Engine.Core.Specs;
 using Engine.Simulation;
 
@@ -119,7 +120,7 @@ internal static class CommandLine
         }
         if (replicates is { } r)
         {
-            spec = spec with { Replicates = r >= 2 ? r : throw SpecException.Invalid("--replicates", r, "an integer >= 2") };
+            spec = spec with { Replicates = r is >= 2 and <= ReplicateStream.MaxReplicates ? r : throw SpecException.Invalid("--replicates", r, ReplicateStream.ReplicatesAllowed) };
         }
         if (seed is { } s)
         {

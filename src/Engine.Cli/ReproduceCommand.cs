@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using Engine.Core.Results;
+using Engine.Core.Random;
 using Engine.Core.Specs;
 using Engine.Simulation;
 using Engine.Sweeps;
@@ -43,9 +44,9 @@ internal static class ReproduceCommand
 
     private static int RunFig3(Fig3.Preset preset, long? replicatesOverride, string? sampler, RunOptions options, OutputFolder folder, ConsoleOutput console)
     {
-        if (replicatesOverride is < 2)
+        if (replicatesOverride is < 2 or > ReplicateStream.MaxReplicates)
         {
-            throw SpecException.Invalid("--replicates", replicatesOverride, "an integer >= 2");
+            throw SpecException.Invalid("--replicates", replicatesOverride, ReplicateStream.ReplicatesAllowed);
         }
         var sweep = Fig3.Load(preset, replicatesOverride, sampler);
         var baseSpec = sweep.Cells[0].Spec;

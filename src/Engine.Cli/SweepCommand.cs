@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using Engine.Core.Random;
 using Engine.Core.Specs;
 using Engine.Simulation;
 using Engine.Sweeps;
@@ -54,7 +55,7 @@ internal static class SweepCommand
         var overrides = new Dictionary<string, object>();
         if (replicates is { } r)
         {
-            overrides["replicates"] = r >= 2 ? r : throw SpecException.Invalid("--replicates", r, "an integer >= 2");
+            overrides["replicates"] = r is >= 2 and <= ReplicateStream.MaxReplicates ? r : throw SpecException.Invalid("--replicates", r, ReplicateStream.ReplicatesAllowed);
         }
         if (CommandLine.SamplerOverride(sampler) is { } chosen)
         {

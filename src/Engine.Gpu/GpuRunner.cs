@@ -1,5 +1,6 @@
 using ILGPU;
 using ILGPU.Runtime;
+using Engine.Core.Random;
 using Engine.Core.Results;
 using Engine.Core.Specs;
 using Engine.Core.Statistics;
@@ -87,6 +88,7 @@ public static class GpuRunner
         var tables = arms.Select(arm => new ModelTable(arm)).ToArray();
         var models = tables.Select(table => accelerator.Allocate1D(table.Models)).ToArray();
         var constants = tables.Select(table => accelerator.Allocate1D(table.Constants)).ToArray();
+        using var ziggurat = accelerator.Allocate1D(Ziggurat.Table.ToArray());
         using var state = accelerator.Allocate1D<T>((long)layout.Size * launch);
         using var trajectory = accelerator.Allocate1D<T>((long)trajectoryLength * launch);
         var stationary = arms.Select(_ => accelerator.Allocate1D<T>((long)m * m * launch)).ToArray();
@@ -106,7 +108,7 @@ public static class GpuRunner
                 int blocks = (count + SimulationRunner.BlockSize - 1) / SimulationRunner.BlockSize;
                 for (int arm = 0; arm < arms.Length; arm++)
                 {
-                    simulate(count, Arguments(spec, layout, models[arm], constants[arm], state, arm == 0 ? trajectory.View : ArrayView<T>.Empty, stationary[arm], finite[arm], spec.FirstReplicate + first, count));
+                    simulate(count, Arguments(spec, layout, models[arm], constants[arm], ziggurat, state, arm == 0 ? trajectory.View : ArrayView<T>.Empty, stationary[arm], finite[arm], spec.FirstReplicate + first, count));
                 }
                 int last = arms.Length - 1;
                 reduce(quantities * blocks, new ReductionArguments<T>
@@ -174,11 +176,12 @@ public static class GpuRunner
         var table = new ModelTable(spec);
         using var models = accelerator.Allocate1D(table.Models);
         using var constants = accelerator.Allocate1D(table.Constants);
+        using var ziggurat = accelerator.Allocate1D(Ziggurat.Table.ToArray());
         using var state = accelerator.Allocate1D<T>((long)layout.Size * count);
         using var stationary = accelerator.Allocate1D<T>((long)m * m * count);
         using var finite = accelerator.Allocate1D<int>(count);
         var simulate = accelerator.LoadAutoGroupedStreamKernel<Index1D, ReplicateArguments<T>>(ReplicateKernel.Run<T>);
-        simulate(count, Arguments(spec, layout, models, constants, state, ArrayView<T>.Empty, stationary, finite, 0, count));
+        simulate(count, Arguments(spec, layout, models, constants, ziggurat, state, ArrayView<T>.Empty, stationary, finite, 0, count));
         accelerator.Synchronize();
         var values = stationary.GetAsArray1D();
         var flags = finite.GetAsArray1D();
@@ -194,11 +197,12 @@ public static class GpuRunner
     }
 
     private static ReplicateArguments<T> Arguments<T>(SimulationSpec spec, ReplicateLayout layout, MemoryBuffer1D<ModelParameters, Stride1D.Dense> models,
-        MemoryBuffer1D<double, Stride1D.Dense> constants, MemoryBuffer1D<T, Stride1D.Dense> state, ArrayView<T> trajectory, MemoryBuffer1D<T, Stride1D.Dense> stationary,
+        MemoryBuffer1D<double, Stride1D.Dense> constants, MemoryBuffer1D<double, Stride1D.Dense> ziggurat, MemoryBuffer1D<T, Stride1D.Dense> state, ArrayView<T> trajectory, MemoryBuffer1D<T, Stride1D.Dense> stationary,
         MemoryBuffer1D<int, Stride1D.Dense> finite, long first, int count) where T : unmanaged => new()
         {
             Models = models.View,
             Constants = constants.View,
+            Ziggurat = ziggurat.View,
             State = state.View,
             Trajectory = trajectory,
             Stationary = stationary.View,

@@ -362,8 +362,7 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
             var counters2 = _pairCounter2.AsSpan(group, width);
             for (int b = firstBlock; 2 * b < k * d; b++)
             {
-                var (u1, u2) = TLane.UniformsPerLane(in _key, counters0, (uint)round, counters2, (uint)(b + 1));
-                var (z0, z1) = Lane.BoxMuller(u1, u2);
+                var (z0, z1) = TLane.NormalsPerLane(in _key, counters0, (uint)round, counters2, (uint)(b + 1));
                 _pairNormals[2 * b] = z0;
                 _pairNormals[2 * b + 1] = z1;
                 generated += 2L * width;
@@ -387,8 +386,7 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
     {
         for (int b = 0; 2 * b < count; b++)
         {
-            var (u1, u2) = TLane.Uniforms(in key, counter0, (uint)round, modelSlot, (uint)(b + 1));
-            var (z0, z1) = Lane.BoxMuller(u1, u2);
+            var (z0, z1) = TLane.Normals(in key, counter0, (uint)round, modelSlot, (uint)(b + 1));
             normals[2 * b] = z0;
             normals[2 * b + 1] = z1;
         }

@@ -16,11 +16,12 @@ namespace Engine.Core.Random;
 /// block 0         : (u_source, u_choice) - two 53-bit uniforms in [0, 1):
 ///                   u_source picks the mixture component (multinomial mixture),
 ///                   u_choice picks the curated candidate (finite K)
-/// block 1 + b     : two uniforms turned by Box-Muller into the normals z[2b], z[2b+1]
+/// block 1 + b     : the normals z[2b], z[2b+1] by the ziggurat (<see cref="Ziggurat"/>)
 /// candidate k of a curated draw uses z[k*d .. k*d+d-1]; every other draw (real, self, cross,
 /// K = 1, K = inf) uses z[0 .. d-1], so a slot's first normals are shared by all sources.
 /// </code>
-/// Limits implied by the layout: seed &lt; 2^32, model index &lt; 256, n &lt; 2^24, rounds &lt; 2^32.
+/// Limits implied by the layout: seed &lt; 2^32, model index &lt; 256, n &lt; 2^24, rounds &lt; 2^32,
+/// replicates &lt; 2^48 (the ziggurat's retry blocks use the top bits of key word 1).
 /// <para>
 /// The sufficient-statistic sampler (<c>sampler = "moments"</c>) draws a source's count, mean and
 /// scatter from blocks whose word 3 has its top bit set (<see cref="StatisticBlock"/>), so they
@@ -33,6 +34,11 @@ public readonly struct ReplicateStream
     public const int MaxModels = 256;
     /// <summary>Slots per model and round the counter layout can address.</summary>
     public const int MaxSamplesPerRound = (1 << 24) - 1;
+
+    /// <summary>Replicates the layout can address: the ziggurat's retry blocks take the top 16 bits of key word 1 (replicate &gt;&gt; 32).</summary>
+    public const long MaxReplicates = 1L << 48;
+    /// <summary>What a replicate count may be, for error messages.</summary>
+    public const string ReplicatesAllowed = "an integer from 2 to 2^48 = 281474976710656";
 
     /// <summary>The top bit of counter word 3: set on every block of the sufficient-statistic sampler.</summary>
     public const uint StatisticFlag = 1u << 31;
@@ -71,8 +77,7 @@ public readonly struct ReplicateStream
         int pairs = (normals.Length + 1) / 2;
         for (int b = 0; b < pairs; b++)
         {
-            var block = Philox4x32.Generate(_key0, _key1, _replicateLow, (uint)round, modelSlot, (uint)(b + 1));
-            var (z0, z1) = BoxMuller(UniformFromBits(block.X0, block.X1), UniformFromBits(block.X2, block.X3));
+            var (z0, z1) = Ziggurat.NormalPair(_key0, _key1, _replicateLow, (uint)round, modelSlot, (uint)(b + 1));
             normals[2 * b] = z0;
             if (2 * b + 1 < normals.Length)
             {
@@ -87,18 +92,6 @@ public readonly struct ReplicateStream
     {
         ulong bits = ((ulong)high << 21) ^ (low >> 11);
         return bits * (1.0 / (1UL << 53));
-    }
-
-    /// <summary>
-    /// Exact Box-Muller transform. <paramref name="u1"/> in [0, 1) is mapped to (0, 1] so the
-    /// logarithm is finite; the largest normal it can produce is sqrt(-2 ln 2^-53) = 8.57.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static (double Z0, double Z1) BoxMuller(double u1, double u2)
-    {
-        double radius = Math.Sqrt(-2.0 * Math.Log(1.0 - u1));
-        var (sin, cos) = Math.SinCos(2.0 * Math.PI * u2);
-        return (radius * cos, radius * sin);
     }
 }
 

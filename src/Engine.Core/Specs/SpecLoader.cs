@@ -111,7 +111,7 @@ public static class SpecLoader
         int dimension = (int)top.Integer("dimension", 1, MaxDimension, $"an integer from 1 to {MaxDimension}");
         int rounds = (int)top.Integer("rounds", 1, int.MaxValue, "an integer >= 1");
         int burnIn = (int)top.Integer("burn_in", 0, rounds - 1, $"an integer from 0 to rounds - 1 = {rounds - 1}");
-        long replicates = top.Integer("replicates", 2, long.MaxValue, "an integer >= 2");
+        long replicates = top.Integer("replicates", 2, ReplicateStream.MaxReplicates, ReplicateStream.ReplicatesAllowed);
         uint seed = (uint)top.Integer("seed", 0, uint.MaxValue, "an integer from 0 to 4294967295");
         var schedule = top.Choice("schedule", ["simultaneous", "sequential"], "simultaneous") == "sequential"
             ? Schedule.Sequential : Schedule.Simultaneous;

@@ -66,7 +66,7 @@ public static class SweepLoader
                 {
                     throw new SpecException("sweep.max_replicates: only with sweep.target_half_width (without a target every cell runs the spec's replicates)");
                 }
-                maxReplicates = reader.Integer("max_replicates", 2, long.MaxValue, "an integer >= 2");
+                maxReplicates = reader.Integer("max_replicates", 2, Engine.Core.Random.ReplicateStream.MaxReplicates, Engine.Core.Random.ReplicateStream.ReplicatesAllowed);
             }
             if (reader.Has("axis"))
             {

@@ -117,15 +117,31 @@ public interface ILane<T> : ILaneArithmetic<T> where T : struct, ILane<T>
     /// two 53-bit uniforms in [0, 1) exactly as <see cref="Engine.Core.Random.ReplicateStream"/> does.
     /// </summary>
     static abstract (T U0, T U1) Uniforms(in PhiloxKey key, uint counter0, uint counter1, uint counter2, uint counter3);
+
+    /// <summary>
+    /// The block (key, counter) of each lane, lane i using counter0 + i, as two exact standard
+    /// normals by <see cref="Ziggurat"/>: the fast path in the registers (two gathers, a multiply
+    /// and a compare), and the lanes that leave it finished one by one by <see cref="Ziggurat.Slow"/>
+    /// on their own counters, so every width draws what the scalar reference draws.
+    /// </summary>
+    static abstract (T Z0, T Z1) Normals(in PhiloxKey key, uint counter0, uint counter1, uint counter2, uint counter3);
+    /// <summary>As <see cref="Normals"/>, with each lane's own counter0 and counter2.</summary>
+    static abstract (T Z0, T Z1) NormalsPerLane(in PhiloxKey key, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3);
+    /// <summary>As <see cref="Normals"/>, with counter word 2 = <paramref name="counter2High"/> | each lane's <paramref name="counter2Low"/>.</summary>
+    static abstract (T Z0, T Z1) NormalsWithWord2(in PhiloxKey key, uint counter0, uint counter1, uint counter2High, T counter2Low, uint counter3);
 }
 
-/// <summary>Helpers written once over <see cref="ILane{T}"/>.</summary>
+/// <summary>Helpers written once over <see cref="ILaneArithmetic{T}"/>.</summary>
 public static class Lane
 {
     /// <summary>2 pi.</summary>
     public const double TwoPi = 2.0 * Math.PI;
 
-    /// <summary>Exact Box-Muller: sqrt(-2 ln(1 - u1)) (cos 2 pi u2, sin 2 pi u2).</summary>
+    /// <summary>
+    /// Exact Box-Muller: sqrt(-2 ln(1 - u1)) (cos 2 pi u2, sin 2 pi u2). The engine's normals were
+    /// drawn this way until the ziggurat (<see cref="ILane{T}.Normals"/>) replaced it; it stays as
+    /// the baseline the generator benchmarks measure the ziggurat against.
+    /// </summary>
     public static (T Z0, T Z1) BoxMuller<T>(T u1, T u2) where T : struct, ILaneArithmetic<T>
     {
         var radius = T.Sqrt(T.Broadcast(-2.0) * T.Log(T.Broadcast(1.0) - u1));

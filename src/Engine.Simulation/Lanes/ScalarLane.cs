@@ -107,6 +107,22 @@ public readonly struct ScalarLane(double value) : ILane<ScalarLane>
     public static (ScalarLane U0, ScalarLane U1) UniformsPerLane(in PhiloxKey key, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3) =>
         Uniforms(in key, counter0[0], counter1, counter2[0], counter3);
 
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (ScalarLane Z0, ScalarLane Z1) Normals(in PhiloxKey key, uint counter0, uint counter1, uint counter2, uint counter3)
+    {
+        var (z0, z1) = Ziggurat.NormalPair(key.Key0, key.Key1, counter0, counter1, counter2, counter3);
+        return (new(z0), new(z1));
+    }
+
+    /// <inheritdoc />
+    public static (ScalarLane Z0, ScalarLane Z1) NormalsWithWord2(in PhiloxKey key, uint counter0, uint counter1, uint counter2High, ScalarLane counter2Low, uint counter3) =>
+        Normals(in key, counter0, counter1, counter2High | (uint)counter2Low.Value, counter3);
+
+    /// <inheritdoc />
+    public static (ScalarLane Z0, ScalarLane Z1) NormalsPerLane(in PhiloxKey key, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3) =>
+        Normals(in key, counter0[0], counter1, counter2[0], counter3);
+
     private static bool IsSet(ScalarLane mask) => BitConverter.DoubleToInt64Bits(mask.Value) != 0;
 
     /// <inheritdoc />

@@ -148,6 +148,78 @@ public readonly struct Vector128Lane(Vector128<double> value) : ILane<Vector128L
     public static (Vector128Lane U0, Vector128Lane U1) UniformsPerLane(in PhiloxKey key, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3) =>
         Philox(in key, Widen(counter0), Vector128.Create((ulong)counter1), Widen(counter2), Vector128.Create((ulong)counter3));
 
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector128Lane Z0, Vector128Lane Z1) Normals(in PhiloxKey key, uint counter0, uint counter1, uint counter2, uint counter3) =>
+        NormalsOf(in key, Vector128.Create((ulong)counter0) + LaneIndex, Vector128.Create((ulong)counter1), Vector128.Create((ulong)counter2), Vector128.Create((ulong)counter3));
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector128Lane Z0, Vector128Lane Z1) NormalsWithWord2(in PhiloxKey key, uint counter0, uint counter1, uint counter2High, Vector128Lane counter2Low, uint counter3) =>
+        NormalsOf(in key, Vector128.Create((ulong)counter0) + LaneIndex, Vector128.Create((ulong)counter1),
+            Vector128.Create((ulong)counter2High) | Vector128.ConvertToUInt64(counter2Low.Value), Vector128.Create((ulong)counter3));
+
+    /// <inheritdoc />
+    public static (Vector128Lane Z0, Vector128Lane Z1) NormalsPerLane(in PhiloxKey key, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3) =>
+        NormalsOf(in key, Widen(counter0), Vector128.Create((ulong)counter1), Widen(counter2), Vector128.Create((ulong)counter3));
+
+    /// <summary>Philox4x32-10 on the lanes' counters (one 32-bit word in the low half of each 64-bit lane), then the ziggurat.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector128Lane Z0, Vector128Lane Z1) NormalsOf(in PhiloxKey key, Vector128<ulong> c0, Vector128<ulong> c1, Vector128<ulong> c2, Vector128<ulong> c3)
+    {
+        Vector128<ulong> x0 = c0, x1 = c1, x2 = c2, x3 = c3;
+        for (int round = 0; round < Philox4x32.Rounds; round++)
+        {
+            PhiloxRound(ref x0, ref x1, ref x2, ref x3, in key, round);
+        }
+        var z0 = ZigguratFast(ToUniform(x0, x1), x1, out var reject0);
+        var z1 = ZigguratFast(ToUniform(x2, x3), x3, out var reject1);
+        uint rejected0 = (uint)Vector128.ExtractMostSignificantBits(reject0), rejected1 = (uint)Vector128.ExtractMostSignificantBits(reject1);
+        if ((rejected0 | rejected1) != 0)
+        {
+            z0 = ZigguratFinish(z0, rejected0, in key, c0, c1, c2, c3, 0);
+            z1 = ZigguratFinish(z1, rejected1, in key, c0, c1, c2, c3, 1);
+        }
+        return (new(z0), new(z1));
+    }
+
+    /// <summary>
+    /// The ziggurat's fast path: u W[layer], its sign bit xored in from the word's sign bit; the
+    /// lanes where u &gt;= R[layer] are marked in <paramref name="reject"/> (a wedge or the tail).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static unsafe Vector128<double> ZigguratFast(Vector128<double> u, Vector128<ulong> bits, out Vector128<double> reject)
+    {
+        var layer = (bits & Vector128.Create((ulong)Ziggurat.LayerMask)).AsInt64();
+        Vector128<double> width, ratio;
+        fixed (double* table = Ziggurat.Table)
+        {
+            width = Avx2.IsSupported ? Avx2.GatherVector128(table + Ziggurat.WidthOffset, layer, 8) : Vector128.Create(table[Ziggurat.WidthOffset + layer.GetElement(0)], table[Ziggurat.WidthOffset + layer.GetElement(1)]);
+            ratio = Avx2.IsSupported ? Avx2.GatherVector128(table + Ziggurat.RatioOffset, layer, 8) : Vector128.Create(table[Ziggurat.RatioOffset + layer.GetElement(0)], table[Ziggurat.RatioOffset + layer.GetElement(1)]);
+        }
+        reject = Vector128.GreaterThanOrEqual(u, ratio);
+        var sign = Vector128.ShiftLeft(bits & Vector128.Create((ulong)Ziggurat.SignBit), 63 - 10);
+        return ((u * width).AsUInt64() ^ sign).AsDouble();
+    }
+
+    /// <summary>
+    /// The lanes in <paramref name="rejected"/> (bit j for lane j) finished one by one by the scalar
+    /// <see cref="Ziggurat.NormalOfBlock"/> on their own counters. Rare, so out of line, and it takes
+    /// only the counters: the fast path's values need not stay live across the branch.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal static Vector128<double> ZigguratFinish(Vector128<double> z, uint rejected, in PhiloxKey key,
+        Vector128<ulong> c0, Vector128<ulong> c1, Vector128<ulong> c2, Vector128<ulong> c3, int normal)
+    {
+        while (rejected != 0)
+        {
+            int j = System.Numerics.BitOperations.TrailingZeroCount(rejected);
+            rejected &= rejected - 1;
+            z = z.WithElement(j, Ziggurat.NormalOfBlock(key.Key0, key.Key1, (uint)c0.GetElement(j), (uint)c1.GetElement(j), (uint)c2.GetElement(j), (uint)c3.GetElement(j), normal));
+        }
+        return z;
+    }
+
     /// <summary>2 32-bit counter words zero-extended into the 64-bit lanes (one vpmovzxdq where available).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector128<ulong> Widen(ReadOnlySpan<uint> values) => Vector128.WidenLower(Vector128.Create(values[0], values[1], 0u, 0u));

@@ -10,7 +10,7 @@ namespace Engine.Simulation.Lanes;
 /// Single precision (--precision single): 8 replicates in a Vector256&lt;float&gt;, all arithmetic in
 /// float. The random stream is the double one at float resolution: each uniform is the top 24
 /// bits of the same Philox word (so it equals the double uniform rounded down to a multiple of
-/// 2^-24), and normals are therefore truncated at sqrt(2 ln 2^24) = 5.77 sigma (probability 8e-9).
+/// 2^-24), and each normal is the ziggurat's (<see cref="Ziggurat"/>) at that resolution.
 /// Accuracy is stated in bench/RESULTS.md and checked in the tests.
 /// </summary>
 public readonly struct Vector256SingleLane(Vector256<float> value) : ILane<Vector256SingleLane>
@@ -190,6 +190,75 @@ public readonly struct Vector256SingleLane(Vector256<float> value) : ILane<Vecto
         c2 = high0 ^ c3 ^ Vector256.Create((uint)key.Word1(round));
         c1 = low1;
         c3 = low0;
+    }
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector256SingleLane Z0, Vector256SingleLane Z1) Normals(in PhiloxKey key, uint counter0, uint counter1, uint counter2, uint counter3) =>
+        NormalsOf(in key, Vector256.Create(counter0) + LaneIndex, counter1, Vector256.Create(counter2), counter3);
+
+    /// <inheritdoc />
+    public static (Vector256SingleLane Z0, Vector256SingleLane Z1) NormalsWithWord2(in PhiloxKey key, uint counter0, uint counter1, uint counter2High, Vector256SingleLane counter2Low, uint counter3) =>
+        NormalsOf(in key, Vector256.Create(counter0) + LaneIndex, counter1, Vector256.Create(counter2High) | Vector256.ConvertToUInt32(counter2Low.Value), counter3);
+
+    /// <inheritdoc />
+    public static (Vector256SingleLane Z0, Vector256SingleLane Z1) NormalsPerLane(in PhiloxKey key, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3) =>
+        NormalsOf(in key, Vector256.Create<uint>(counter0[..8]), counter1, Vector256.Create<uint>(counter2[..8]), counter3);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256SingleLane Z0, Vector256SingleLane Z1) NormalsOf(in PhiloxKey key, Vector256<uint> c0, uint counter1, Vector256<uint> c2, uint counter3)
+    {
+        Vector256<uint> x0 = c0, x1 = Vector256.Create(counter1), x2 = c2, x3 = Vector256.Create(counter3);
+        for (int round = 0; round < Philox4x32.Rounds; round++)
+        {
+            PhiloxRound(ref x0, ref x1, ref x2, ref x3, in key, round);
+        }
+        var z0 = ZigguratFast(ToUniform(x0), x1, out var reject0);
+        var z1 = ZigguratFast(ToUniform(x2), x3, out var reject1);
+        uint rejected0 = Vector256.ExtractMostSignificantBits(reject0), rejected1 = Vector256.ExtractMostSignificantBits(reject1);
+        if ((rejected0 | rejected1) != 0)
+        {
+            z0 = ZigguratFinish(z0, rejected0, in key, c0, counter1, c2, counter3, 0);
+            z1 = ZigguratFinish(z1, rejected1, in key, c0, counter1, c2, counter3, 1);
+        }
+        return (new(z0), new(z1));
+    }
+
+    /// <summary>The ziggurat's fast path in float (<see cref="Ziggurat"/>): u W[layer] signed, the lanes with u &gt;= R[layer] marked in <paramref name="reject"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static unsafe Vector256<float> ZigguratFast(Vector256<float> u, Vector256<uint> bits, out Vector256<float> reject)
+    {
+        var layer = (bits & Vector256.Create(Ziggurat.LayerMask)).AsInt32();
+        Vector256<float> width, ratio;
+        fixed (float* widths = Ziggurat.WidthSingle, ratios = Ziggurat.RatioSingle)
+        {
+            if (Avx2.IsSupported)
+            {
+                width = Avx2.GatherVector256(widths, layer, 4);
+                ratio = Avx2.GatherVector256(ratios, layer, 4);
+            }
+            else
+            {
+                width = Vector256.Create(widths[layer[0]], widths[layer[1]], widths[layer[2]], widths[layer[3]], widths[layer[4]], widths[layer[5]], widths[layer[6]], widths[layer[7]]);
+                ratio = Vector256.Create(ratios[layer[0]], ratios[layer[1]], ratios[layer[2]], ratios[layer[3]], ratios[layer[4]], ratios[layer[5]], ratios[layer[6]], ratios[layer[7]]);
+            }
+        }
+        reject = Vector256.GreaterThanOrEqual(u, ratio);
+        var sign = Vector256.ShiftLeft(bits & Vector256.Create(Ziggurat.SignBit), 31 - 10);
+        return ((u * width).AsUInt32() ^ sign).AsSingle();
+    }
+
+    /// <summary>The lanes in <paramref name="rejected"/> (bit j for lane j) finished one by one by <see cref="Ziggurat.NormalOfBlockSingle"/> on their own counters (rare: out of line).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal static Vector256<float> ZigguratFinish(Vector256<float> z, uint rejected, in PhiloxKey key, Vector256<uint> c0, uint counter1, Vector256<uint> c2, uint counter3, int normal)
+    {
+        while (rejected != 0)
+        {
+            int j = System.Numerics.BitOperations.TrailingZeroCount(rejected);
+            rejected &= rejected - 1;
+            z = z.WithElement(j, Ziggurat.NormalOfBlockSingle(key.Key0, key.Key1, c0.GetElement(j), counter1, c2.GetElement(j), counter3, normal));
+        }
+        return z;
     }
 
     /// <summary>A uniform in [0, 1) from the top 24 bits of a Philox word.</summary>

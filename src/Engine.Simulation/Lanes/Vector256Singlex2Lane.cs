@@ -143,6 +143,57 @@ public readonly struct Vector256Singlex2Lane(Vector256<float> low, Vector256<flo
         return UniformsPair(in key, low0, low0 + Vector256.Create(8u), counter1, word2, word2, counter3);
     }
 
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector256Singlex2Lane Z0, Vector256Singlex2Lane Z1) Normals(in PhiloxKey key, uint counter0, uint counter1, uint counter2, uint counter3)
+    {
+        var low0 = Vector256.Create(counter0) + Vector256SingleLane.LaneIndex;
+        var word2 = Vector256.Create(counter2);
+        return NormalsPair(in key, low0, low0 + Vector256.Create(8u), counter1, word2, word2, counter3);
+    }
+
+    /// <inheritdoc />
+    public static (Vector256Singlex2Lane Z0, Vector256Singlex2Lane Z1) NormalsWithWord2(in PhiloxKey key, uint counter0, uint counter1, uint counter2High, Vector256Singlex2Lane counter2Low, uint counter3)
+    {
+        var low0 = Vector256.Create(counter0) + Vector256SingleLane.LaneIndex;
+        var high2 = Vector256.Create(counter2High);
+        return NormalsPair(in key, low0, low0 + Vector256.Create(8u), counter1, high2 | Vector256.ConvertToUInt32(counter2Low.Low), high2 | Vector256.ConvertToUInt32(counter2Low.High), counter3);
+    }
+
+    /// <inheritdoc />
+    public static (Vector256Singlex2Lane Z0, Vector256Singlex2Lane Z1) NormalsPerLane(in PhiloxKey key, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3) =>
+        NormalsPair(in key, Vector256.Create<uint>(counter0[..8]), Vector256.Create<uint>(counter0[8..16]), counter1,
+            Vector256.Create<uint>(counter2[..8]), Vector256.Create<uint>(counter2[8..16]), counter3);
+
+    /// <summary>The Philox rounds of both halves interleaved, then the ziggurat on each half.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256Singlex2Lane Z0, Vector256Singlex2Lane Z1) NormalsPair(
+        in PhiloxKey key, Vector256<uint> a0, Vector256<uint> b0, uint counter1, Vector256<uint> a2, Vector256<uint> b2, uint counter3)
+    {
+        var c1 = Vector256.Create(counter1);
+        var c3 = Vector256.Create(counter3);
+        Vector256<uint> x0 = a0, x1 = c1, x2 = a2, x3 = c3, y0 = b0, y1 = c1, y2 = b2, y3 = c3;
+        for (int round = 0; round < Philox4x32.Rounds; round++)
+        {
+            Vector256SingleLane.PhiloxRound(ref x0, ref x1, ref x2, ref x3, in key, round);
+            Vector256SingleLane.PhiloxRound(ref y0, ref y1, ref y2, ref y3, in key, round);
+        }
+        var z0Low = Vector256SingleLane.ZigguratFast(Vector256SingleLane.ToUniform(x0), x1, out var reject0Low);
+        var z1Low = Vector256SingleLane.ZigguratFast(Vector256SingleLane.ToUniform(x2), x3, out var reject1Low);
+        var z0High = Vector256SingleLane.ZigguratFast(Vector256SingleLane.ToUniform(y0), y1, out var reject0High);
+        var z1High = Vector256SingleLane.ZigguratFast(Vector256SingleLane.ToUniform(y2), y3, out var reject1High);
+        uint rejected0Low = Vector256.ExtractMostSignificantBits(reject0Low), rejected1Low = Vector256.ExtractMostSignificantBits(reject1Low);
+        uint rejected0High = Vector256.ExtractMostSignificantBits(reject0High), rejected1High = Vector256.ExtractMostSignificantBits(reject1High);
+        if ((rejected0Low | rejected1Low | rejected0High | rejected1High) != 0)
+        {
+            z0Low = Vector256SingleLane.ZigguratFinish(z0Low, rejected0Low, in key, a0, counter1, a2, counter3, 0);
+            z1Low = Vector256SingleLane.ZigguratFinish(z1Low, rejected1Low, in key, a0, counter1, a2, counter3, 1);
+            z0High = Vector256SingleLane.ZigguratFinish(z0High, rejected0High, in key, b0, counter1, b2, counter3, 0);
+            z1High = Vector256SingleLane.ZigguratFinish(z1High, rejected1High, in key, b0, counter1, b2, counter3, 1);
+        }
+        return (new(z0Low, z0High), new(z1Low, z1High));
+    }
+
     /// <summary>Two groups of 8 lanes (the low half with counter words a, the high half with b), their Philox rounds interleaved.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (Vector256Singlex2Lane U0, Vector256Singlex2Lane U1) UniformsPair(

@@ -148,6 +148,78 @@ public readonly struct Vector512Lane(Vector512<double> value) : ILane<Vector512L
     public static (Vector512Lane U0, Vector512Lane U1) UniformsPerLane(in PhiloxKey key, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3) =>
         Philox(in key, Widen(counter0), Vector512.Create((ulong)counter1), Widen(counter2), Vector512.Create((ulong)counter3));
 
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector512Lane Z0, Vector512Lane Z1) Normals(in PhiloxKey key, uint counter0, uint counter1, uint counter2, uint counter3) =>
+        NormalsOf(in key, Vector512.Create((ulong)counter0) + LaneIndex, Vector512.Create((ulong)counter1), Vector512.Create((ulong)counter2), Vector512.Create((ulong)counter3));
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector512Lane Z0, Vector512Lane Z1) NormalsWithWord2(in PhiloxKey key, uint counter0, uint counter1, uint counter2High, Vector512Lane counter2Low, uint counter3) =>
+        NormalsOf(in key, Vector512.Create((ulong)counter0) + LaneIndex, Vector512.Create((ulong)counter1),
+            Vector512.Create((ulong)counter2High) | Vector512.ConvertToUInt64(counter2Low.Value), Vector512.Create((ulong)counter3));
+
+    /// <inheritdoc />
+    public static (Vector512Lane Z0, Vector512Lane Z1) NormalsPerLane(in PhiloxKey key, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3) =>
+        NormalsOf(in key, Widen(counter0), Vector512.Create((ulong)counter1), Widen(counter2), Vector512.Create((ulong)counter3));
+
+    /// <summary>Philox4x32-10 on the lanes' counters (one 32-bit word in the low half of each 64-bit lane), then the ziggurat.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector512Lane Z0, Vector512Lane Z1) NormalsOf(in PhiloxKey key, Vector512<ulong> c0, Vector512<ulong> c1, Vector512<ulong> c2, Vector512<ulong> c3)
+    {
+        Vector512<ulong> x0 = c0, x1 = c1, x2 = c2, x3 = c3;
+        for (int round = 0; round < Philox4x32.Rounds; round++)
+        {
+            PhiloxRound(ref x0, ref x1, ref x2, ref x3, in key, round);
+        }
+        var z0 = ZigguratFast(ToUniform(x0, x1), x1, out var reject0);
+        var z1 = ZigguratFast(ToUniform(x2, x3), x3, out var reject1);
+        uint rejected0 = (uint)Vector512.ExtractMostSignificantBits(reject0), rejected1 = (uint)Vector512.ExtractMostSignificantBits(reject1);
+        if ((rejected0 | rejected1) != 0)
+        {
+            z0 = ZigguratFinish(z0, rejected0, in key, c0, c1, c2, c3, 0);
+            z1 = ZigguratFinish(z1, rejected1, in key, c0, c1, c2, c3, 1);
+        }
+        return (new(z0), new(z1));
+    }
+
+    /// <summary>
+    /// The ziggurat's fast path: u W[layer], its sign bit xored in from the word's sign bit; the
+    /// lanes where u &gt;= R[layer] are marked in <paramref name="reject"/> (a wedge or the tail).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static unsafe Vector512<double> ZigguratFast(Vector512<double> u, Vector512<ulong> bits, out Vector512<double> reject)
+    {
+        var layer = (bits & Vector512.Create((ulong)Ziggurat.LayerMask)).AsInt64();
+        Vector512<double> width, ratio;
+        fixed (double* table = Ziggurat.Table)
+        {
+            width = Avx2.IsSupported ? Vector512.Create(Avx2.GatherVector256(table + Ziggurat.WidthOffset, layer.GetLower(), 8), Avx2.GatherVector256(table + Ziggurat.WidthOffset, layer.GetUpper(), 8)) : Vector512.Create(table[Ziggurat.WidthOffset + layer.GetElement(0)], table[Ziggurat.WidthOffset + layer.GetElement(1)], table[Ziggurat.WidthOffset + layer.GetElement(2)], table[Ziggurat.WidthOffset + layer.GetElement(3)], table[Ziggurat.WidthOffset + layer.GetElement(4)], table[Ziggurat.WidthOffset + layer.GetElement(5)], table[Ziggurat.WidthOffset + layer.GetElement(6)], table[Ziggurat.WidthOffset + layer.GetElement(7)]);
+            ratio = Avx2.IsSupported ? Vector512.Create(Avx2.GatherVector256(table + Ziggurat.RatioOffset, layer.GetLower(), 8), Avx2.GatherVector256(table + Ziggurat.RatioOffset, layer.GetUpper(), 8)) : Vector512.Create(table[Ziggurat.RatioOffset + layer.GetElement(0)], table[Ziggurat.RatioOffset + layer.GetElement(1)], table[Ziggurat.RatioOffset + layer.GetElement(2)], table[Ziggurat.RatioOffset + layer.GetElement(3)], table[Ziggurat.RatioOffset + layer.GetElement(4)], table[Ziggurat.RatioOffset + layer.GetElement(5)], table[Ziggurat.RatioOffset + layer.GetElement(6)], table[Ziggurat.RatioOffset + layer.GetElement(7)]);
+        }
+        reject = Vector512.GreaterThanOrEqual(u, ratio);
+        var sign = Vector512.ShiftLeft(bits & Vector512.Create((ulong)Ziggurat.SignBit), 63 - 10);
+        return ((u * width).AsUInt64() ^ sign).AsDouble();
+    }
+
+    /// <summary>
+    /// The lanes in <paramref name="rejected"/> (bit j for lane j) finished one by one by the scalar
+    /// <see cref="Ziggurat.NormalOfBlock"/> on their own counters. Rare, so out of line, and it takes
+    /// only the counters: the fast path's values need not stay live across the branch.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal static Vector512<double> ZigguratFinish(Vector512<double> z, uint rejected, in PhiloxKey key,
+        Vector512<ulong> c0, Vector512<ulong> c1, Vector512<ulong> c2, Vector512<ulong> c3, int normal)
+    {
+        while (rejected != 0)
+        {
+            int j = System.Numerics.BitOperations.TrailingZeroCount(rejected);
+            rejected &= rejected - 1;
+            z = z.WithElement(j, Ziggurat.NormalOfBlock(key.Key0, key.Key1, (uint)c0.GetElement(j), (uint)c1.GetElement(j), (uint)c2.GetElement(j), (uint)c3.GetElement(j), normal));
+        }
+        return z;
+    }
+
     /// <summary>8 32-bit counter words zero-extended into the 64-bit lanes (one vpmovzxdq where available).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector512<ulong> Widen(ReadOnlySpan<uint> values) => Vector512.WidenLower(Vector256.Create(values[..8]).ToVector512Unsafe());

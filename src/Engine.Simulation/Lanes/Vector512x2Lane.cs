@@ -160,4 +160,75 @@ public readonly struct Vector512x2Lane(Vector512<double> low, Vector512<double> 
         return (new(Vector512Lane.ToUniform(a0, a1), Vector512Lane.ToUniform(b0, b1)),
                 new(Vector512Lane.ToUniform(a2, a3), Vector512Lane.ToUniform(b2, b3)));
     }
+
+    /// <inheritdoc />
+    public static (Vector512x2Lane Z0, Vector512x2Lane Z1) NormalsPerLane(in PhiloxKey key, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3) =>
+        NormalsPair(in key, Vector512Lane.Widen(counter0[..8]), Vector512Lane.Widen(counter0[8..16]), counter1, Vector512Lane.Widen(counter2[..8]), Vector512Lane.Widen(counter2[8..16]), counter3);
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector512x2Lane Z0, Vector512x2Lane Z1) NormalsWithWord2(in PhiloxKey key, uint counter0, uint counter1, uint counter2High, Vector512x2Lane counter2Low, uint counter3)
+    {
+        var low0 = Vector512.Create((ulong)counter0) + Vector512Lane.LaneIndex;
+        var high2 = Vector512.Create((ulong)counter2High);
+        return NormalsPair(in key, low0, low0 + Vector512.Create((ulong)8), counter1,
+            high2 | Vector512.ConvertToUInt64(counter2Low.Low), high2 | Vector512.ConvertToUInt64(counter2Low.High), counter3);
+    }
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector512x2Lane Z0, Vector512x2Lane Z1) Normals(in PhiloxKey key, uint counter0, uint counter1, uint counter2, uint counter3)
+    {
+        var low0 = Vector512.Create((ulong)counter0) + Vector512Lane.LaneIndex;
+        var word2 = Vector512.Create((ulong)counter2);
+        return NormalsPair(in key, low0, low0 + Vector512.Create((ulong)8), counter1, word2, word2, counter3);
+    }
+
+    /// <summary>The Philox rounds of both halves interleaved, as in <see cref="UniformsPair"/>, then the ziggurat on each half.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector512x2Lane Z0, Vector512x2Lane Z1) NormalsPair(
+        in PhiloxKey key, Vector512<ulong> a0, Vector512<ulong> b0, uint counter1, Vector512<ulong> a2, Vector512<ulong> b2, uint counter3)
+    {
+        var c1 = Vector512.Create((ulong)counter1);
+        var c3 = Vector512.Create((ulong)counter3);
+        Vector512<ulong> x0 = a0, x1 = c1, x2 = a2, x3 = c3, y0 = b0, y1 = c1, y2 = b2, y3 = c3;
+        for (int round = 0; round < Philox4x32.Rounds; round++)
+        {
+            Vector512Lane.PhiloxRound(ref x0, ref x1, ref x2, ref x3, in key, round);
+            Vector512Lane.PhiloxRound(ref y0, ref y1, ref y2, ref y3, in key, round);
+        }
+        var z0Low = Vector512Lane.ZigguratFast(Vector512Lane.ToUniform(x0, x1), x1, out var reject0Low);
+        var z1Low = Vector512Lane.ZigguratFast(Vector512Lane.ToUniform(x2, x3), x3, out var reject1Low);
+        var z0High = Vector512Lane.ZigguratFast(Vector512Lane.ToUniform(y0, y1), y1, out var reject0High);
+        var z1High = Vector512Lane.ZigguratFast(Vector512Lane.ToUniform(y2, y3), y3, out var reject1High);
+        uint rejected0 = (uint)Vector512.ExtractMostSignificantBits(reject0Low) | (uint)Vector512.ExtractMostSignificantBits(reject0High) << 8;
+        uint rejected1 = (uint)Vector512.ExtractMostSignificantBits(reject1Low) | (uint)Vector512.ExtractMostSignificantBits(reject1High) << 8;
+        if ((rejected0 | rejected1) != 0)
+        {
+            (z0Low, z0High) = ZigguratFinish(z0Low, z0High, rejected0, in key, a0, b0, counter1, a2, b2, counter3, 0);
+            (z1Low, z1High) = ZigguratFinish(z1Low, z1High, rejected1, in key, a0, b0, counter1, a2, b2, counter3, 1);
+        }
+        return (new(z0Low, z0High), new(z1Low, z1High));
+    }
+
+    /// <summary>The lanes in <paramref name="rejected"/> (bit j for lane j, the high half from bit 8) finished one by one on their own counters (rare: out of line).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static (Vector512<double> Low, Vector512<double> High) ZigguratFinish(Vector512<double> low, Vector512<double> high, uint rejected, in PhiloxKey key,
+        Vector512<ulong> a0, Vector512<ulong> b0, uint counter1, Vector512<ulong> a2, Vector512<ulong> b2, uint counter3, int normal)
+    {
+        while (rejected != 0)
+        {
+            int j = System.Numerics.BitOperations.TrailingZeroCount(rejected);
+            rejected &= rejected - 1;
+            if (j < 8)
+            {
+                low = low.WithElement(j, Ziggurat.NormalOfBlock(key.Key0, key.Key1, (uint)a0.GetElement(j), counter1, (uint)a2.GetElement(j), counter3, normal));
+            }
+            else
+            {
+                high = high.WithElement(j - 8, Ziggurat.NormalOfBlock(key.Key0, key.Key1, (uint)b0.GetElement(j - 8), counter1, (uint)b2.GetElement(j - 8), counter3, normal));
+            }
+        }
+        return (low, high);
+    }
 }

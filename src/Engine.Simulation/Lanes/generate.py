@@ -24,6 +24,17 @@ SELECT = {
 }
 
 
+def ziggurat_gather(bits, width, offset):
+    """The gather of a ziggurat table entry per lane (vgatherqpd where AVX2 is; two for 512 bits)."""
+    base = f"table + Ziggurat.{offset}"
+    scalar = f"Vector{bits}.Create(" + ", ".join(f"table[Ziggurat.{offset} + layer.GetElement({j})]" for j in range(int(width))) + ")"
+    if bits == "512":
+        fast = f"Vector512.Create(Avx2.GatherVector256({base}, layer.GetLower(), 8), Avx2.GatherVector256({base}, layer.GetUpper(), 8))"
+    else:
+        fast = f"Avx2.GatherVector{bits}({base}, layer, 8)"
+    return f"Avx2.IsSupported ? {fast} : {scalar}"
+
+
 def gather(width):
     return ", ".join(f"flat[origin + offsets[{j}]]" for j in range(int(width)))
 
@@ -31,7 +42,8 @@ def gather(width):
 here = pathlib.Path(__file__).parent
 template = (here / "VectorLane.template").read_text()
 for bits, (width, index, multiply, widen) in WIDTHS.items():
-    text = (template.replace("__WIDEN__", widen).replace("__SELECT__", SELECT[bits]).replace("__GATHER__", gather(width)).replace("__B__", bits).replace("__W__", width)
+    text = (template.replace("__ZGATHER_W__", ziggurat_gather(bits, width, "WidthOffset")).replace("__ZGATHER_R__", ziggurat_gather(bits, width, "RatioOffset"))
+            .replace("__WIDEN__", widen).replace("__SELECT__", SELECT[bits]).replace("__GATHER__", gather(width)).replace("__B__", bits).replace("__W__", width)
             .replace("__INDEX__", index).replace("__MUL__", multiply))
     text = text.replace("/// <summary>" + width + " replicates",
                         "// Generated from VectorLane.template by generate.py: edit the template, not this file.\n/// <summary>" + width + " replicates", 1)

@@ -54,7 +54,7 @@ public readonly ref struct ConstantSpan(ReadOnlySpan<double> values) : IConstant
 
 /// <summary>
 /// Where <see cref="StatisticStep"/> takes its uniforms: the Philox block (key, counter) of each
-/// lane's replicate, as two uniforms at the lane's resolution (docs/random-streams.md). Static, as
+/// lane's replicate, as two uniforms or two normals at the lane's resolution (docs/random-streams.md). Static, as
 /// <see cref="ILaneView{TSelf, T}"/> is, so that ILGPU compiles the same sampler.
 /// </summary>
 public interface IUniformStream<TSelf, T> where TSelf : IUniformStream<TSelf, T>, allows ref struct
@@ -64,6 +64,12 @@ public interface IUniformStream<TSelf, T> where TSelf : IUniformStream<TSelf, T>
 
     /// <summary>The block whose word 2 is <paramref name="counter2High"/> | each lane's <paramref name="counter2Low"/> (an integer below 2^24).</summary>
     static abstract (T U0, T U1) UniformsAt(TSelf stream, uint counter1, uint counter2High, T counter2Low, uint counter3);
+
+    /// <summary>The block with counter words 1-3 given, as two exact standard normals (<see cref="Core.Random.Ziggurat"/>).</summary>
+    static abstract (T Z0, T Z1) Normals(TSelf stream, uint counter1, uint counter2, uint counter3);
+
+    /// <summary>As <see cref="Normals"/>, word 2 = <paramref name="counter2High"/> | each lane's <paramref name="counter2Low"/>.</summary>
+    static abstract (T Z0, T Z1) NormalsAt(TSelf stream, uint counter1, uint counter2High, T counter2Low, uint counter3);
 }
 
 /// <summary>The CPU lanes' stream: lane i is replicate counter0 + i under the key.</summary>
@@ -82,4 +88,14 @@ public readonly ref struct LaneUniformStream<TLane>(ref readonly Core.Random.Phi
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (TLane U0, TLane U1) UniformsAt(LaneUniformStream<TLane> stream, uint counter1, uint counter2High, TLane counter2Low, uint counter3) =>
         TLane.UniformsWithWord2(in stream._key, stream._counter0, counter1, counter2High, counter2Low, counter3);
+
+    /// <summary>The normals of every lane's replicate.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (TLane Z0, TLane Z1) Normals(LaneUniformStream<TLane> stream, uint counter1, uint counter2, uint counter3) =>
+        TLane.Normals(in stream._key, stream._counter0, counter1, counter2, counter3);
+
+    /// <summary>The normals of every lane's replicate, word 2 per lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (TLane Z0, TLane Z1) NormalsAt(LaneUniformStream<TLane> stream, uint counter1, uint counter2High, TLane counter2Low, uint counter3) =>
+        TLane.NormalsWithWord2(in stream._key, stream._counter0, counter1, counter2High, counter2Low, counter3);
 }

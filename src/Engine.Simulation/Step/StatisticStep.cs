@@ -384,8 +384,7 @@ public static class StatisticStep
                 T z;
                 if ((entry & 1) == 0)
                 {
-                    var (u1, u2) = TU.Uniforms(stream, (uint)round, counter2, ReplicateStream.StatisticBlock(source, StatisticDraw.BartlettNormals, entry >> 1));
-                    (z, spare) = Lane.BoxMuller(u1, u2);
+                    (z, spare) = TU.Normals(stream, (uint)round, counter2, ReplicateStream.StatisticBlock(source, StatisticDraw.BartlettNormals, entry >> 1));
                 }
                 else
                 {
@@ -522,8 +521,7 @@ public static class StatisticStep
         for (int attempt = 0; T.Any(pending); attempt++)
         {
             int block = attempt & ReplicateStream.MaxStatisticIndex;
-            var (u1, u2) = TU.UniformsAt(stream, (uint)round, counter2, item, ReplicateStream.StatisticBlock(source, normalKind, block));
-            var z = Lane.BoxMuller(u1, u2).Z0;
+            var z = TU.NormalsAt(stream, (uint)round, counter2, item, ReplicateStream.StatisticBlock(source, normalKind, block)).Z0;
             var (u3, u4) = TU.UniformsAt(stream, (uint)round, counter2, item, ReplicateStream.StatisticBlock(source, uniformKind, block));
             var t = one + spread * z;
             var v = t * t * t;
@@ -545,15 +543,14 @@ public static class StatisticStep
         return result;
     }
 
-    /// <summary>Exact standard normals z[0..count) from blocks of one counter prefix (Box-Muller pairs).</summary>
+    /// <summary>Exact standard normals z[0..count) from blocks of one counter prefix (two per block).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Normals<T, TV, TU>(TU stream, uint counter1, uint counter2, uint firstBlock, int count, TV normals)
         where T : struct, ILaneArithmetic<T> where TV : ILaneView<TV, T>, allows ref struct where TU : IUniformStream<TU, T>, allows ref struct
     {
         for (int b = 0; 2 * b < count; b++)
         {
-            var (u1, u2) = TU.Uniforms(stream, counter1, counter2, firstBlock + (uint)b);
-            var (z0, z1) = Lane.BoxMuller(u1, u2);
+            var (z0, z1) = TU.Normals(stream, counter1, counter2, firstBlock + (uint)b);
             TV.Store(normals, 2 * b, z0);
             TV.Store(normals, 2 * b + 1, z1);
         }

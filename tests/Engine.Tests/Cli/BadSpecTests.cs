@@ -35,6 +35,7 @@ public class BadSpecTests
         { "beta < 0", "beta = 0.25\nk = \"inf\"\nweights = { real = 0.4, curated = 0.3, cross = { phi", "beta = -1\nk = \"inf\"\nweights = { real = 0.4, curated = 0.3, cross = { phi", "model.theta.beta = -1" },
         { "burn_in >= rounds", "burn_in = 10", "burn_in = 30", "burn_in = 30" },
         { "replicates < 2", "replicates = 512", "replicates = 1", "replicates = 1" },
+        { "replicates > 2^48", "replicates = 512", "replicates = 281474976710657", "replicates = 281474976710657: an integer from 2 to 2^48" },
         { "nan", "beta = 0.25\nk = \"inf\"\nweights = { real = 0.4, curated = 0.3, cross = { phi", "beta = nan\nk = \"inf\"\nweights = { real = 0.4, curated = 0.3, cross = { phi", "model.theta.beta = NaN" },
         { "inf in a vector", "real_mean = [0.0, 0.0]", "real_mean = [inf, 0.0]", "model.theta.real_mean" },
         { "duplicate model names", "name = \"phi\"", "name = \"theta\"", "model[1].name = \"theta\": model names must be unique" },
@@ -66,6 +67,7 @@ public class BadSpecTests
 
     [Theory]
     [InlineData("--replicates", "1", "--replicates = 1")]
+    [InlineData("--replicates", "281474976710657", "--replicates = 281474976710657: an integer from 2 to 2^48")]
     [InlineData("--seed", "-3", "--seed = -3")]
     [InlineData("--threads", "0", "--threads = 0")]
     [InlineData("--backend", "quantum", "--backend = \"quantum\"")]

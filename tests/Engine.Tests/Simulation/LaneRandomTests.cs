@@ -38,6 +38,85 @@ public class LaneRandomTests
         CheckUniforms<T>(block => ((block.X0 >> 8) / (double)(1 << 24), (block.X2 >> 8) / (double)(1 << 24)));
 
     [Fact]
+    public void Vector128NormalsAreTheReferenceNormals() => CheckNormals<Vector128Lane>(DoubleNormals);
+
+    [Fact]
+    public void Vector256NormalsAreTheReferenceNormals() => CheckNormals<Vector256Lane>(DoubleNormals);
+
+    [Fact]
+    public void Vector256x2NormalsAreTheReferenceNormals() => CheckNormals<Vector256x2Lane>(DoubleNormals);
+
+    [Fact]
+    public void Vector512NormalsAreTheReferenceNormals() => CheckNormals<Vector512Lane>(DoubleNormals);
+
+    [Fact]
+    public void Vector512x2NormalsAreTheReferenceNormals() => CheckNormals<Vector512x2Lane>(DoubleNormals);
+
+    [Fact]
+    public void ScalarNormalsAreTheReferenceNormals() => CheckNormals<ScalarLane>(DoubleNormals);
+
+    [Fact]
+    public void SingleNormalsAreTheReferenceFloatNormals() => CheckNormals<Vector256SingleLane>(SingleNormals);
+
+    [Fact]
+    public void SingleX2NormalsAreTheReferenceFloatNormals() => CheckNormals<Vector256Singlex2Lane>(SingleNormals);
+
+    private static (double Z0, double Z1) DoubleNormals(uint key0, uint key1, uint counter0, uint counter1, uint counter2, uint counter3) =>
+        Ziggurat.NormalPair(key0, key1, counter0, counter1, counter2, counter3);
+
+    private static (double Z0, double Z1) SingleNormals(uint key0, uint key1, uint counter0, uint counter1, uint counter2, uint counter3)
+    {
+        var (z0, z1) = Ziggurat.NormalPairSingle(new Ziggurat.HostTable(), key0, key1, counter0, counter1, counter2, counter3);
+        return (z0, z1);
+    }
+
+    /// <summary>
+    /// Normals, per-lane normals and word-2 normals of every lane against the scalar reference, bit
+    /// for bit, over enough blocks that lanes leave the fast path (wedges and the tail, finished
+    /// lane by lane) at every position in the register; the count of those is checked too.
+    /// </summary>
+    private static void CheckNormals<T>(Func<uint, uint, uint, uint, uint, uint, (double Z0, double Z1)> reference) where T : struct, ILane<T>
+    {
+        var key = new PhiloxKey(0xFFFF_FFF0, 0x0000_8001);
+        var slowLanes = new int[T.Width];
+        var perLane0 = new uint[T.Width];
+        var perLane2 = new uint[T.Width];
+        var lowWord2 = new double[T.Width];
+        for (uint block = 0; block < 4096; block++)
+        {
+            uint counter0 = 0xFFFF_FFF8 - block * 977, round = 3 + block, slot = (7u << 24) | (block * 12_345), draw = block % 5;
+            var (z0, z1) = T.Normals(in key, counter0, round, slot, draw);
+            for (int lane = 0; lane < T.Width; lane++)
+            {
+                perLane0[lane] = counter0 + (uint)(31 * lane);
+                perLane2[lane] = slot ^ (uint)lane;
+                lowWord2[lane] = (block * 40_503 + (uint)lane * 257) & 0xFF_FFFF;
+            }
+            var (v0, v1) = T.NormalsPerLane(in key, perLane0, round, perLane2, draw);
+            var (w0, w1) = T.NormalsWithWord2(in key, counter0, round, 7u << 24, T.FromElements(lowWord2), draw);
+            for (int lane = 0; lane < T.Width; lane++)
+            {
+                var (expected0, expected1) = reference(key.Key0, key.Key1, counter0 + (uint)lane, round, slot, draw);
+                Assert.Equal(expected0, T.Element(z0, lane));
+                Assert.Equal(expected1, T.Element(z1, lane));
+                var (perLaneExpected0, perLaneExpected1) = reference(key.Key0, key.Key1, perLane0[lane], round, perLane2[lane], draw);
+                Assert.Equal(perLaneExpected0, T.Element(v0, lane));
+                Assert.Equal(perLaneExpected1, T.Element(v1, lane));
+                var (word2Expected0, word2Expected1) = reference(key.Key0, key.Key1, counter0 + (uint)lane, round, (7u << 24) | (uint)lowWord2[lane], draw);
+                Assert.Equal(word2Expected0, T.Element(w0, lane));
+                Assert.Equal(word2Expected1, T.Element(w1, lane));
+                var words = Philox4x32.Generate(key.Key0, key.Key1, counter0 + (uint)lane, round, slot, draw);
+                slowLanes[lane] += LeavesFastPath(words.X0, words.X1) + LeavesFastPath(words.X2, words.X3);
+            }
+        }
+        // 8,192 draws per lane position, 0.43% of them off the fast path: about 35 each.
+        Assert.All(slowLanes, count => Assert.True(count >= 10, $"only {count} draws of a lane position left the fast path"));
+    }
+
+    private static int LeavesFastPath(uint high, uint low) =>
+        ReplicateStream.UniformFromBits(high, low) >= Ziggurat.Table[Ziggurat.RatioOffset + (int)(low & Ziggurat.LayerMask)] ? 1 : 0;
+
+    [Fact]
     public void Vector128GathersByOffset() => CheckGather<Vector128Lane>();
 
     [Fact]

@@ -20,6 +20,18 @@ public class LaneTemplateTests
             "Vector512.WidenLower(Vector256.Create(values[..8]).ToVector512Unsafe())"),
     ];
 
+    /// <summary>generate.py's ziggurat_gather: one table entry per lane, by vgatherqpd where AVX2 is.</summary>
+    private static string ZigguratGather(string bits, string width, string offset)
+    {
+        string table = $"table + Ziggurat.{offset}";
+        string scalar = $"Vector{bits}.Create(" + string.Join(", ", Enumerable.Range(0, int.Parse(width, System.Globalization.CultureInfo.InvariantCulture))
+            .Select(j => $"table[Ziggurat.{offset} + layer.GetElement({j})]")) + ")";
+        string fast = bits == "512"
+            ? $"Vector512.Create(Avx2.GatherVector256({table}, layer.GetLower(), 8), Avx2.GatherVector256({table}, layer.GetUpper(), 8))"
+            : $"Avx2.GatherVector{bits}({table}, layer, 8)";
+        return $"Avx2.IsSupported ? {fast} : {scalar}";
+    }
+
     [Fact]
     public void VectorLanesMatchTheirTemplate()
     {
@@ -28,7 +40,8 @@ public class LaneTemplateTests
         foreach (var (bits, width, index, multiply, widen) in Widths)
         {
             string gather = string.Join(", ", Enumerable.Range(0, int.Parse(width, System.Globalization.CultureInfo.InvariantCulture)).Select(j => $"flat[origin + offsets[{j}]]"));
-            string expected = template.Replace("__WIDEN__", widen, StringComparison.Ordinal).Replace("__SELECT__", Selects[bits], StringComparison.Ordinal).Replace("__GATHER__", gather, StringComparison.Ordinal).Replace("__B__", bits, StringComparison.Ordinal).Replace("__W__", width, StringComparison.Ordinal)
+            string expected = template.Replace("__ZGATHER_W__", ZigguratGather(bits, width, "WidthOffset"), StringComparison.Ordinal)
+                .Replace("__ZGATHER_R__", ZigguratGather(bits, width, "RatioOffset"), StringComparison.Ordinal).Replace("__WIDEN__", widen, StringComparison.Ordinal).Replace("__SELECT__", Selects[bits], StringComparison.Ordinal).Replace("__GATHER__", gather, StringComparison.Ordinal).Replace("__B__", bits, StringComparison.Ordinal).Replace("__W__", width, StringComparison.Ordinal)
                 .Replace("__INDEX__", index, StringComparison.Ordinal).Replace("__MUL__", multiply, StringComparison.Ordinal);
             string summary = "/// <summary>" + width + " replicates";
             int at = expected.IndexOf(summary, StringComparison.Ordinal);

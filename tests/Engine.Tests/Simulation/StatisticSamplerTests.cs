@@ -193,44 +193,6 @@ public class StatisticSamplerTests
         }
     }
 
-    [Fact]
-    public void NormalsHaveTheirMomentsAndTails()
-    {
-        // 2^25 normals in the widest lanes: the tails beyond 3 and 5 sigma have expected counts
-        // of 90,600 and 19.2 (two-sided), counted against their Poisson standard errors.
-        const int pairs = 1 << 24;
-        var key = new PhiloxKey(26, 0);
-        long beyond3 = 0, beyond5 = 0;
-        double sum = 0, sumSquares = 0, sumFourth = 0;
-        int width = Vector256Lane.Width;
-        for (int block = 0; block < pairs; block += width)
-        {
-            var (u1, u2) = Vector256Lane.Uniforms(in key, (uint)block, 1, 0, ReplicateStream.StatisticBlock(0, StatisticDraw.MeanNormals, 0));
-            var (z0, z1) = Lane.BoxMuller(u1, u2);
-            for (int lane = 0; lane < width; lane++)
-            {
-                foreach (double z in (ReadOnlySpan<double>)[Vector256Lane.Element(z0, lane), Vector256Lane.Element(z1, lane)])
-                {
-                    double square = z * z;
-                    sum += z;
-                    sumSquares += square;
-                    sumFourth += square * square;
-                    beyond3 += Math.Abs(z) > 3 ? 1 : 0;
-                    beyond5 += Math.Abs(z) > 5 ? 1 : 0;
-                }
-            }
-        }
-        double draws = 2.0 * pairs;
-        Assert.True(Math.Abs(sum / draws) <= 5 / Math.Sqrt(draws), $"normal mean {sum / draws}");
-        Assert.True(Math.Abs(sumSquares / draws - 1) <= 5 * Math.Sqrt(2 / draws), $"normal variance {sumSquares / draws}");
-        Assert.True(Math.Abs(sumFourth / draws - 3) <= 5 * Math.Sqrt(96 / draws), $"normal fourth moment {sumFourth / draws}");
-        foreach (var (observed, sigma) in new[] { (beyond3, 3.0), (beyond5, 5.0) })
-        {
-            double expected = draws * Engine.Theory.Normal.Erfc(sigma / Math.Sqrt(2));
-            Assert.True(Math.Abs(observed - expected) <= 5 * Math.Sqrt(expected), $"{observed} normals beyond {sigma} sigma, expected {expected:F1}");
-        }
-    }
-
     private static double CountBelow(in PhiloxKey key, int replicate, int n, double boundary) =>
         StatisticStep.CountBelow<ScalarLane, LaneUniformStream<ScalarLane>>(new LaneUniformStream<ScalarLane>(in key, (uint)replicate), 1, 0, n, boundary).Value;
 
