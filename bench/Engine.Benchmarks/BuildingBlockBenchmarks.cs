@@ -10,7 +10,7 @@ namespace Engine.Benchmarks;
 /// <summary>
 /// The loop's building blocks per lane width, each over 4,096 replicate-operations per
 /// invocation (OperationsPerInvoke), so the reported time is per replicate: per Philox block,
-/// per pair of normals, per curated sample (K = 4, d = 2).
+/// per pair of normals (the ziggurat, and Box-Muller beside it), per curated sample (K = 4, d = 2).
 /// </summary>
 [MemoryDiagnoser]
 [SimpleJob(warmupCount: 3, iterationCount: 8)]
@@ -27,8 +27,13 @@ public class BuildingBlockBenchmarks
     [Benchmark(OperationsPerInvoke = Operations)]
     public double PhiloxBlock() => Widths.Run(Width, new PhiloxBody());
 
+    /// <summary>A pair of normals by the ziggurat (the engine's generator).</summary>
     [Benchmark(OperationsPerInvoke = Operations)]
     public double NormalPair() => Widths.Run(Width, new NormalBody());
+
+    /// <summary>A pair of normals by Box-Muller on the same block (the generator the ziggurat replaced), for the side-by-side figure.</summary>
+    [Benchmark(OperationsPerInvoke = Operations)]
+    public double BoxMullerPair() => Widths.Run(Width, new BoxMullerBody());
 
     [Benchmark(OperationsPerInvoke = Operations)]
     public double CuratedSample() => Widths.Run(Width, new CurationBody());
@@ -48,6 +53,20 @@ public class BuildingBlockBenchmarks
     }
 
     private readonly struct NormalBody : ILaneAction<double>
+    {
+        public double Run<T>() where T : struct, ILane<T>
+        {
+            var sum = T.Broadcast(0);
+            for (int b = 0; b < Operations / T.Width; b++)
+            {
+                var (z0, z1) = T.Normals(Key, (uint)(b * T.Width), 3, 5, 1);
+                sum += z0 + z1;
+            }
+            return T.Element(sum, 0);
+        }
+    }
+
+    private readonly struct BoxMullerBody : ILaneAction<double>
     {
         public double Run<T>() where T : struct, ILane<T>
         {
@@ -84,8 +103,7 @@ public class BuildingBlockBenchmarks
                 var (uChoice, _) = T.Uniforms(Key, (uint)(b * T.Width), 3, 5, 0);
                 for (int p = 0; p < 4; p++)
                 {
-                    var (u0, u1) = T.Uniforms(Key, (uint)(b * T.Width), 3, 5, (uint)(p + 1));
-                    (normals[2 * p], normals[2 * p + 1]) = Lane.BoxMuller(u0, u1);
+                    (normals[2 * p], normals[2 * p + 1]) = T.Normals(Key, (uint)(b * T.Width), 3, 5, (uint)(p + 1));
                 }
                 for (int c = 0; c < 4; c++)
                 {

@@ -51,26 +51,38 @@ public static partial class Ziggurat
     /// <summary>The layers: N widths, N ratios, N + 1 heights (ZigguratTables.cs, written by ziggurat.py).</summary>
     public static ReadOnlySpan<double> Table => s_table;
 
-    /// <summary>The widths x[k] as floats, for the single-precision lanes' fast path.</summary>
-    public static float[] WidthSingle => Narrowed.Width;
-    /// <summary>The ratios x[k + 1] / x[k] as floats.</summary>
-    public static float[] RatioSingle => Narrowed.Ratio;
+    /// <summary>((float)x[k], (float)(x[k + 1] / x[k])) side by side for every layer, for the single-precision lanes' fast path.</summary>
+    public static float[] WidthRatioPairsSingle => Narrowed.PairsSingle;
+
+    /// <summary>(x[k], x[k + 1] / x[k]) side by side for every layer: one 16-byte load per lane gives both (the 512-bit lanes, which have no gather).</summary>
+    public static double[] WidthRatioPairs => Narrowed.Pairs;
 
     // A class of its own: the table's initialiser is in the other part of this partial class, whose order against this one is not defined.
     private static class Narrowed
     {
-        internal static readonly float[] Width = Narrow(WidthOffset);
-        internal static readonly float[] Ratio = Narrow(RatioOffset);
-    }
+        internal static readonly double[] Pairs = Interleave();
+        internal static readonly float[] PairsSingle = Narrow(Pairs);
 
-    private static float[] Narrow(int offset)
-    {
-        var values = new float[Layers];
-        for (int k = 0; k < Layers; k++)
+        private static double[] Interleave()
         {
-            values[k] = (float)s_table[offset + k];
+            var pairs = new double[2 * Layers];
+            for (int k = 0; k < Layers; k++)
+            {
+                pairs[2 * k] = s_table[WidthOffset + k];
+                pairs[2 * k + 1] = s_table[RatioOffset + k];
+            }
+            return pairs;
         }
-        return values;
+
+        private static float[] Narrow(double[] values)
+        {
+            var narrow = new float[values.Length];
+            for (int k = 0; k < values.Length; k++)
+            {
+                narrow[k] = (float)values[k];
+            }
+            return narrow;
+        }
     }
 
     /// <summary>Key word 1 is xored with this on attempt <paramref name="attempt"/> (1, 2, ...) of normal <paramref name="normal"/> (0 or 1) of a block; it keeps replicate &gt;&gt; 32 below 2^16.</summary>

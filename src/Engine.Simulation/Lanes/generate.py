@@ -24,15 +24,38 @@ SELECT = {
 }
 
 
-def ziggurat_gather(bits, width, offset):
-    """The gather of a ziggurat table entry per lane (vgatherqpd where AVX2 is; two for 512 bits)."""
-    base = f"table + Ziggurat.{offset}"
-    scalar = f"Vector{bits}.Create(" + ", ".join(f"table[Ziggurat.{offset} + layer.GetElement({j})]" for j in range(int(width))) + ")"
-    if bits == "512":
-        fast = f"Vector512.Create(Avx2.GatherVector256({base}, layer.GetLower(), 8), Avx2.GatherVector256({base}, layer.GetUpper(), 8))"
+def ziggurat_load(bits):
+    """Each lane's (width, ratio) pair by one 16-byte load, the pairs unpacked into the two lane values."""
+    def load(j):
+        return f"Vector128.Load(pairs + 2 * layer.GetElement({j}))"
+    pad = " " * 12
+    if bits == "128":
+        even, odd, unpack = load(0), load(1), "Sse2"
+    elif bits == "256":
+        even = f"Vector256.Create({load(0)}, {load(2)})"
+        odd = f"Vector256.Create({load(1)}, {load(3)})"
+        unpack = "Avx"
     else:
-        fast = f"Avx2.GatherVector{bits}({base}, layer, 8)"
-    return f"Avx2.IsSupported ? {fast} : {scalar}"
+        even = f"Vector512.Create(Vector256.Create({load(0)}, {load(2)}), Vector256.Create({load(4)}, {load(6)}))"
+        odd = f"Vector512.Create(Vector256.Create({load(1)}, {load(3)}), Vector256.Create({load(5)}, {load(7)}))"
+        unpack = "Avx512F"
+    lanes = {"128": 2, "256": 4, "512": 8}[bits]
+    scalar_w = f"Vector{bits}.Create(" + ", ".join(f"pairs[2 * layer.GetElement({j})]" for j in range(lanes)) + ")"
+    scalar_r = f"Vector{bits}.Create(" + ", ".join(f"pairs[2 * layer.GetElement({j}) + 1]" for j in range(lanes)) + ")"
+    return "\n".join([
+        f"{pad}if ({unpack}.IsSupported)",
+        f"{pad}{{",
+        f"{pad}    var even = {even};",
+        f"{pad}    var odd = {odd};",
+        f"{pad}    width = {unpack}.UnpackLow(even, odd);",
+        f"{pad}    ratio = {unpack}.UnpackHigh(even, odd);",
+        f"{pad}}}",
+        f"{pad}else",
+        f"{pad}{{",
+        f"{pad}    width = {scalar_w};",
+        f"{pad}    ratio = {scalar_r};",
+        f"{pad}}}",
+    ])
 
 
 def gather(width):
@@ -42,8 +65,7 @@ def gather(width):
 here = pathlib.Path(__file__).parent
 template = (here / "VectorLane.template").read_text()
 for bits, (width, index, multiply, widen) in WIDTHS.items():
-    text = (template.replace("__ZGATHER_W__", ziggurat_gather(bits, width, "WidthOffset")).replace("__ZGATHER_R__", ziggurat_gather(bits, width, "RatioOffset"))
-            .replace("__WIDEN__", widen).replace("__SELECT__", SELECT[bits]).replace("__GATHER__", gather(width)).replace("__B__", bits).replace("__W__", width)
+    text = (template.replace("__ZLOAD__", ziggurat_load(bits)).replace("__WIDEN__", widen).replace("__SELECT__", SELECT[bits]).replace("__GATHER__", gather(width)).replace("__B__", bits).replace("__W__", width)
             .replace("__INDEX__", index).replace("__MUL__", multiply))
     text = text.replace("/// <summary>" + width + " replicates",
                         "// Generated from VectorLane.template by generate.py: edit the template, not this file.\n/// <summary>" + width + " replicates", 1)

@@ -20,16 +20,34 @@ public class LaneTemplateTests
             "Vector512.WidenLower(Vector256.Create(values[..8]).ToVector512Unsafe())"),
     ];
 
-    /// <summary>generate.py's ziggurat_gather: one table entry per lane, by vgatherqpd where AVX2 is.</summary>
-    private static string ZigguratGather(string bits, string width, string offset)
+    /// <summary>generate.py's ziggurat_load: each lane's (width, ratio) pair by one 16-byte load, then unpacked.</summary>
+    private static string ZigguratLoad(string bits)
     {
-        string table = $"table + Ziggurat.{offset}";
-        string scalar = $"Vector{bits}.Create(" + string.Join(", ", Enumerable.Range(0, int.Parse(width, System.Globalization.CultureInfo.InvariantCulture))
-            .Select(j => $"table[Ziggurat.{offset} + layer.GetElement({j})]")) + ")";
-        string fast = bits == "512"
-            ? $"Vector512.Create(Avx2.GatherVector256({table}, layer.GetLower(), 8), Avx2.GatherVector256({table}, layer.GetUpper(), 8))"
-            : $"Avx2.GatherVector{bits}({table}, layer, 8)";
-        return $"Avx2.IsSupported ? {fast} : {scalar}";
+        static string Load(int j) => $"Vector128.Load(pairs + 2 * layer.GetElement({j}))";
+        string pad = new(' ', 12);
+        var (even, odd, unpack) = bits switch
+        {
+            "128" => (Load(0), Load(1), "Sse2"),
+            "256" => ($"Vector256.Create({Load(0)}, {Load(2)})", $"Vector256.Create({Load(1)}, {Load(3)})", "Avx"),
+            _ => ($"Vector512.Create(Vector256.Create({Load(0)}, {Load(2)}), Vector256.Create({Load(4)}, {Load(6)}))",
+                  $"Vector512.Create(Vector256.Create({Load(1)}, {Load(3)}), Vector256.Create({Load(5)}, {Load(7)}))", "Avx512F"),
+        };
+        int lanes = bits switch { "128" => 2, "256" => 4, _ => 8 };
+        string scalarWidth = $"Vector{bits}.Create(" + string.Join(", ", Enumerable.Range(0, lanes).Select(j => $"pairs[2 * layer.GetElement({j})]")) + ")";
+        string scalarRatio = $"Vector{bits}.Create(" + string.Join(", ", Enumerable.Range(0, lanes).Select(j => $"pairs[2 * layer.GetElement({j}) + 1]")) + ")";
+        return string.Join("\n",
+            $"{pad}if ({unpack}.IsSupported)",
+            $"{pad}{{",
+            $"{pad}    var even = {even};",
+            $"{pad}    var odd = {odd};",
+            $"{pad}    width = {unpack}.UnpackLow(even, odd);",
+            $"{pad}    ratio = {unpack}.UnpackHigh(even, odd);",
+            $"{pad}}}",
+            $"{pad}else",
+            $"{pad}{{",
+            $"{pad}    width = {scalarWidth};",
+            $"{pad}    ratio = {scalarRatio};",
+            $"{pad}}}");
     }
 
     [Fact]
@@ -40,8 +58,7 @@ public class LaneTemplateTests
         foreach (var (bits, width, index, multiply, widen) in Widths)
         {
             string gather = string.Join(", ", Enumerable.Range(0, int.Parse(width, System.Globalization.CultureInfo.InvariantCulture)).Select(j => $"flat[origin + offsets[{j}]]"));
-            string expected = template.Replace("__ZGATHER_W__", ZigguratGather(bits, width, "WidthOffset"), StringComparison.Ordinal)
-                .Replace("__ZGATHER_R__", ZigguratGather(bits, width, "RatioOffset"), StringComparison.Ordinal).Replace("__WIDEN__", widen, StringComparison.Ordinal).Replace("__SELECT__", Selects[bits], StringComparison.Ordinal).Replace("__GATHER__", gather, StringComparison.Ordinal).Replace("__B__", bits, StringComparison.Ordinal).Replace("__W__", width, StringComparison.Ordinal)
+            string expected = template.Replace("__ZLOAD__", ZigguratLoad(bits), StringComparison.Ordinal).Replace("__WIDEN__", widen, StringComparison.Ordinal).Replace("__SELECT__", Selects[bits], StringComparison.Ordinal).Replace("__GATHER__", gather, StringComparison.Ordinal).Replace("__B__", bits, StringComparison.Ordinal).Replace("__W__", width, StringComparison.Ordinal)
                 .Replace("__INDEX__", index, StringComparison.Ordinal).Replace("__MUL__", multiply, StringComparison.Ordinal);
             string summary = "/// <summary>" + width + " replicates";
             int at = expected.IndexOf(summary, StringComparison.Ordinal);
