@@ -204,13 +204,29 @@ public readonly struct Vector128Lane(Vector128<double> value) : ILane<Vector128L
             }
             else
             {
-                width = Vector128.Create(pairs[2 * layer.GetElement(0)], pairs[2 * layer.GetElement(1)]);
-                ratio = Vector128.Create(pairs[2 * layer.GetElement(0) + 1], pairs[2 * layer.GetElement(1) + 1]);
+                (width, ratio) = ZigguratPairsByElement(pairs, layer);
             }
         }
         reject = Vector128.GreaterThanOrEqual(u, ratio);
         var sign = Vector128.ShiftLeft(bits & Vector128.Create((ulong)Ziggurat.SignBit), 63 - 10);
         return ((u * width).AsUInt64() ^ sign).AsDouble();
+    }
+
+    /// <summary>
+    /// The (width, ratio) pairs element by element, where the unpack instruction is missing; out of
+    /// line, so that it does not count against the inlining budget of the fast path's callers.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static unsafe (Vector128<double> Width, Vector128<double> Ratio) ZigguratPairsByElement(double* pairs, Vector128<long> layer)
+    {
+        var width = Vector128<double>.Zero;
+        var ratio = Vector128<double>.Zero;
+        for (int j = 0; j < 2; j++)
+        {
+            width = width.WithElement(j, pairs[2 * layer.GetElement(j)]);
+            ratio = ratio.WithElement(j, pairs[2 * layer.GetElement(j) + 1]);
+        }
+        return (width, ratio);
     }
 
     /// <summary>

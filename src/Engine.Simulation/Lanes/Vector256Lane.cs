@@ -204,13 +204,29 @@ public readonly struct Vector256Lane(Vector256<double> value) : ILane<Vector256L
             }
             else
             {
-                width = Vector256.Create(pairs[2 * layer.GetElement(0)], pairs[2 * layer.GetElement(1)], pairs[2 * layer.GetElement(2)], pairs[2 * layer.GetElement(3)]);
-                ratio = Vector256.Create(pairs[2 * layer.GetElement(0) + 1], pairs[2 * layer.GetElement(1) + 1], pairs[2 * layer.GetElement(2) + 1], pairs[2 * layer.GetElement(3) + 1]);
+                (width, ratio) = ZigguratPairsByElement(pairs, layer);
             }
         }
         reject = Vector256.GreaterThanOrEqual(u, ratio);
         var sign = Vector256.ShiftLeft(bits & Vector256.Create((ulong)Ziggurat.SignBit), 63 - 10);
         return ((u * width).AsUInt64() ^ sign).AsDouble();
+    }
+
+    /// <summary>
+    /// The (width, ratio) pairs element by element, where the unpack instruction is missing; out of
+    /// line, so that it does not count against the inlining budget of the fast path's callers.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static unsafe (Vector256<double> Width, Vector256<double> Ratio) ZigguratPairsByElement(double* pairs, Vector256<long> layer)
+    {
+        var width = Vector256<double>.Zero;
+        var ratio = Vector256<double>.Zero;
+        for (int j = 0; j < 4; j++)
+        {
+            width = width.WithElement(j, pairs[2 * layer.GetElement(j)]);
+            ratio = ratio.WithElement(j, pairs[2 * layer.GetElement(j) + 1]);
+        }
+        return (width, ratio);
     }
 
     /// <summary>

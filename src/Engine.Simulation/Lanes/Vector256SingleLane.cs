@@ -244,13 +244,26 @@ public readonly struct Vector256SingleLane(Vector256<float> value) : ILane<Vecto
             }
             else
             {
-                width = Vector256.Create(pairs[2 * layer[0]], pairs[2 * layer[1]], pairs[2 * layer[2]], pairs[2 * layer[3]], pairs[2 * layer[4]], pairs[2 * layer[5]], pairs[2 * layer[6]], pairs[2 * layer[7]]);
-                ratio = Vector256.Create(pairs[2 * layer[0] + 1], pairs[2 * layer[1] + 1], pairs[2 * layer[2] + 1], pairs[2 * layer[3] + 1], pairs[2 * layer[4] + 1], pairs[2 * layer[5] + 1], pairs[2 * layer[6] + 1], pairs[2 * layer[7] + 1]);
+                (width, ratio) = ZigguratPairsByElement(pairs, layer);
             }
         }
         reject = Vector256.GreaterThanOrEqual(u, ratio);
         var sign = Vector256.ShiftLeft(bits & Vector256.Create(Ziggurat.SignBit), 31 - 10);
         return ((u * width).AsUInt32() ^ sign).AsSingle();
+    }
+
+    /// <summary>The (width, ratio) pairs element by element, without AVX2; out of line, off the fast path's inlining budget.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static unsafe (Vector256<float> Width, Vector256<float> Ratio) ZigguratPairsByElement(float* pairs, Vector256<int> layer)
+    {
+        var width = Vector256<float>.Zero;
+        var ratio = Vector256<float>.Zero;
+        for (int j = 0; j < 8; j++)
+        {
+            width = width.WithElement(j, pairs[2 * layer.GetElement(j)]);
+            ratio = ratio.WithElement(j, pairs[2 * layer.GetElement(j) + 1]);
+        }
+        return (width, ratio);
     }
 
     /// <summary>The lanes in <paramref name="rejected"/> (bit j for lane j) finished one by one by <see cref="Ziggurat.NormalOfBlockSingle"/> on their own counters (rare: out of line).</summary>

@@ -204,13 +204,29 @@ public readonly struct Vector512Lane(Vector512<double> value) : ILane<Vector512L
             }
             else
             {
-                width = Vector512.Create(pairs[2 * layer.GetElement(0)], pairs[2 * layer.GetElement(1)], pairs[2 * layer.GetElement(2)], pairs[2 * layer.GetElement(3)], pairs[2 * layer.GetElement(4)], pairs[2 * layer.GetElement(5)], pairs[2 * layer.GetElement(6)], pairs[2 * layer.GetElement(7)]);
-                ratio = Vector512.Create(pairs[2 * layer.GetElement(0) + 1], pairs[2 * layer.GetElement(1) + 1], pairs[2 * layer.GetElement(2) + 1], pairs[2 * layer.GetElement(3) + 1], pairs[2 * layer.GetElement(4) + 1], pairs[2 * layer.GetElement(5) + 1], pairs[2 * layer.GetElement(6) + 1], pairs[2 * layer.GetElement(7) + 1]);
+                (width, ratio) = ZigguratPairsByElement(pairs, layer);
             }
         }
         reject = Vector512.GreaterThanOrEqual(u, ratio);
         var sign = Vector512.ShiftLeft(bits & Vector512.Create((ulong)Ziggurat.SignBit), 63 - 10);
         return ((u * width).AsUInt64() ^ sign).AsDouble();
+    }
+
+    /// <summary>
+    /// The (width, ratio) pairs element by element, where the unpack instruction is missing; out of
+    /// line, so that it does not count against the inlining budget of the fast path's callers.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static unsafe (Vector512<double> Width, Vector512<double> Ratio) ZigguratPairsByElement(double* pairs, Vector512<long> layer)
+    {
+        var width = Vector512<double>.Zero;
+        var ratio = Vector512<double>.Zero;
+        for (int j = 0; j < 8; j++)
+        {
+            width = width.WithElement(j, pairs[2 * layer.GetElement(j)]);
+            ratio = ratio.WithElement(j, pairs[2 * layer.GetElement(j) + 1]);
+        }
+        return (width, ratio);
     }
 
     /// <summary>

@@ -39,9 +39,6 @@ def ziggurat_load(bits):
         even = f"Vector512.Create(Vector256.Create({load(0)}, {load(2)}), Vector256.Create({load(4)}, {load(6)}))"
         odd = f"Vector512.Create(Vector256.Create({load(1)}, {load(3)}), Vector256.Create({load(5)}, {load(7)}))"
         unpack = "Avx512F"
-    lanes = {"128": 2, "256": 4, "512": 8}[bits]
-    scalar_w = f"Vector{bits}.Create(" + ", ".join(f"pairs[2 * layer.GetElement({j})]" for j in range(lanes)) + ")"
-    scalar_r = f"Vector{bits}.Create(" + ", ".join(f"pairs[2 * layer.GetElement({j}) + 1]" for j in range(lanes)) + ")"
     return "\n".join([
         f"{pad}if ({unpack}.IsSupported)",
         f"{pad}{{",
@@ -52,8 +49,7 @@ def ziggurat_load(bits):
         f"{pad}}}",
         f"{pad}else",
         f"{pad}{{",
-        f"{pad}    width = {scalar_w};",
-        f"{pad}    ratio = {scalar_r};",
+        f"{pad}    (width, ratio) = ZigguratPairsByElement(pairs, layer);",
         f"{pad}}}",
     ])
 

@@ -32,9 +32,6 @@ public class LaneTemplateTests
             _ => ($"Vector512.Create(Vector256.Create({Load(0)}, {Load(2)}), Vector256.Create({Load(4)}, {Load(6)}))",
                   $"Vector512.Create(Vector256.Create({Load(1)}, {Load(3)}), Vector256.Create({Load(5)}, {Load(7)}))", "Avx512F"),
         };
-        int lanes = bits switch { "128" => 2, "256" => 4, _ => 8 };
-        string scalarWidth = $"Vector{bits}.Create(" + string.Join(", ", Enumerable.Range(0, lanes).Select(j => $"pairs[2 * layer.GetElement({j})]")) + ")";
-        string scalarRatio = $"Vector{bits}.Create(" + string.Join(", ", Enumerable.Range(0, lanes).Select(j => $"pairs[2 * layer.GetElement({j}) + 1]")) + ")";
         return string.Join("\n",
             $"{pad}if ({unpack}.IsSupported)",
             $"{pad}{{",
@@ -45,8 +42,7 @@ public class LaneTemplateTests
             $"{pad}}}",
             $"{pad}else",
             $"{pad}{{",
-            $"{pad}    width = {scalarWidth};",
-            $"{pad}    ratio = {scalarRatio};",
+            $"{pad}    (width, ratio) = ZigguratPairsByElement(pairs, layer);",
             $"{pad}}}");
     }
 
