@@ -12,18 +12,8 @@ namespace Engine.Benchmarks;
 /// invocation (OperationsPerInvoke), so the reported time is per replicate: per Philox block,
 /// per pair of normals (the ziggurat, and Box-Muller beside it), per curated sample (K = 4, d = 2).
 /// </summary>
-[MemoryDiagnoser]
-[SimpleJob(warmupCount: 3, iterationCount: 8)]
-public class BuildingBlockBenchmarks
+public class BuildingBlockBenchmarks : PerWidthBenchmarks
 {
-    private const int Operations = 4096;
-    private static readonly PhiloxKey Key = new(1, 0);
-
-    [ParamsSource(nameof(WidthNames))]
-    public string Width { get; set; } = "256";
-
-    public static IEnumerable<string> WidthNames => Widths.Double;
-
     [Benchmark(OperationsPerInvoke = Operations)]
     public double PhiloxBlock() => Widths.Run(Width, new PhiloxBody());
 

@@ -12,18 +12,8 @@ namespace Engine.Benchmarks;
 /// gamma variate (Marsaglia-Tsang, shape 30), one multinomial boundary count N(C) by the order
 /// statistics' tree (n = 64 and 16,384), one source's mean and Bartlett scatter (d = 2, c = 25).
 /// </summary>
-[MemoryDiagnoser]
-[SimpleJob(warmupCount: 3, iterationCount: 8)]
-public class StatisticBenchmarks
+public class StatisticBenchmarks : PerWidthBenchmarks
 {
-    private const int Operations = 4096;
-    private static readonly PhiloxKey Key = new(1, 0);
-
-    [ParamsSource(nameof(WidthNames))]
-    public string Width { get; set; } = "256";
-
-    public static IEnumerable<string> WidthNames => Widths.Double;
-
     [Benchmark(OperationsPerInvoke = Operations)]
     public double Gamma() => Widths.Run(Width, new GammaBody());
 
