@@ -34,7 +34,7 @@ public class StatisticBenchmarks : PerWidthBenchmarks
             for (int b = 0; b < Operations / T.Width; b++)
             {
                 var stream = new LaneUniformStream<T>(in Key, (uint)(b * T.Width));
-                sum += StatisticStep.Gamma<T, LaneUniformStream<T>>(stream, 1, 0, T.Broadcast(0), 0, StatisticDraw.ChiSquareNormal, StatisticDraw.ChiSquareUniforms,
+                sum += StatisticStep.Gamma<T, LaneUniformStream<T>>(stream, 1, 0, T.Broadcast(0), 0, StatisticDraw.ChiSquareAttempts, StatisticDraw.ChiSquareBoost,
                     T.Broadcast(30), T.AllTrue);
             }
             return T.Element(sum, 0);

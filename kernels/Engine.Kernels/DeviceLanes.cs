@@ -13,6 +13,8 @@ public interface IDeviceLane<T> : ILaneArithmetic<T> where T : unmanaged, IDevic
     static abstract (T U0, T U1) Uniforms(uint key0, uint key1, uint counter0, uint counter1, uint counter2, uint counter3);
     /// <summary>The block (key, counter) as two exact standard normals at the lane's resolution (<see cref="Ziggurat"/>), the layers read from device memory.</summary>
     static abstract (T Z0, T Z1) Normals(DeviceZiggurat table, uint key0, uint key1, uint counter0, uint counter1, uint counter2, uint counter3);
+    /// <summary>The block's normal 0 and the uniform of its words 2 and 3 (<see cref="Ziggurat.NormalAndUniform{TTable}"/>), at the lane's resolution.</summary>
+    static abstract (T Z, T U) NormalAndUniform(DeviceZiggurat table, uint key0, uint key1, uint counter0, uint counter1, uint counter2, uint counter3);
     /// <summary>Whether a mask reads as true.</summary>
     static abstract bool IsTrue(T mask);
     /// <summary>The lane's number as a double (for the reductions).</summary>
@@ -88,6 +90,13 @@ public readonly struct DeviceLane(double value) : IDeviceLane<DeviceLane>
     }
 
     /// <inheritdoc />
+    public static (DeviceLane Z, DeviceLane U) NormalAndUniform(DeviceZiggurat table, uint key0, uint key1, uint counter0, uint counter1, uint counter2, uint counter3)
+    {
+        var (z, u) = Ziggurat.NormalAndUniform(table, key0, key1, counter0, counter1, counter2, counter3);
+        return (new(z), new(u));
+    }
+
+    /// <inheritdoc />
     public static (DeviceLane U0, DeviceLane U1) Uniforms(uint key0, uint key1, uint counter0, uint counter1, uint counter2, uint counter3)
     {
         var block = Philox4x32.Generate(key0, key1, counter0, counter1, counter2, counter3);
@@ -158,6 +167,13 @@ public readonly struct DeviceSingleLane(float value) : IDeviceLane<DeviceSingleL
     {
         var (z0, z1) = Ziggurat.NormalPairSingle(table, key0, key1, counter0, counter1, counter2, counter3);
         return (new(z0), new(z1));
+    }
+
+    /// <inheritdoc />
+    public static (DeviceSingleLane Z, DeviceSingleLane U) NormalAndUniform(DeviceZiggurat table, uint key0, uint key1, uint counter0, uint counter1, uint counter2, uint counter3)
+    {
+        var (z, u) = Ziggurat.NormalAndUniformSingle(table, key0, key1, counter0, counter1, counter2, counter3);
+        return (new(z), new(u));
     }
 
     /// <inheritdoc />

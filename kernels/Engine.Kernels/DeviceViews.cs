@@ -64,4 +64,8 @@ public readonly struct DeviceUniformStream<T>(uint seed, uint key1, uint counter
     /// <summary>The normals of the thread's replicate, word 2 completed by the thread's own low bits.</summary>
     public static (T Z0, T Z1) NormalsAt(DeviceUniformStream<T> stream, uint counter1, uint counter2High, T counter2Low, uint counter3) =>
         T.Normals(stream._ziggurat, stream._seed, stream._key1, stream._counter0, counter1, counter2High | (uint)T.ToDouble(counter2Low), counter3);
+
+    /// <summary>A normal and a uniform from one block of the thread's replicate, word 2 completed by the thread's own low bits.</summary>
+    public static (T Z, T U) NormalAndUniformAt(DeviceUniformStream<T> stream, uint counter1, uint counter2High, T counter2Low, uint counter3) =>
+        T.NormalAndUniform(stream._ziggurat, stream._seed, stream._key1, stream._counter0, counter1, counter2High | (uint)T.ToDouble(counter2Low), counter3);
 }

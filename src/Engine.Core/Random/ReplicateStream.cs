@@ -102,18 +102,18 @@ public enum StatisticDraw
     MeanNormals = 0,
     /// <summary>The below-diagonal normals of a source's Bartlett factor.</summary>
     BartlettNormals = 1,
-    /// <summary>A Bartlett chi-square attempt's normal.</summary>
-    ChiSquareNormal = 2,
-    /// <summary>Its acceptance and boost uniforms.</summary>
-    ChiSquareUniforms = 3,
-    /// <summary>A count tree node's lower gamma: an attempt's normal.</summary>
-    SplitLowerNormal = 4,
-    /// <summary>Its uniforms.</summary>
-    SplitLowerUniforms = 5,
-    /// <summary>The node's upper gamma: an attempt's normal.</summary>
-    SplitUpperNormal = 6,
-    /// <summary>Its uniforms.</summary>
-    SplitUpperUniforms = 7,
+    /// <summary>A Bartlett chi-square's attempts: each block's normal 0 and the uniform of its words 2 and 3.</summary>
+    ChiSquareAttempts = 2,
+    /// <summary>Its boost uniform (shape below 1).</summary>
+    ChiSquareBoost = 3,
+    /// <summary>A count tree node's lower gamma: its attempts.</summary>
+    SplitLowerAttempts = 4,
+    /// <summary>Its boost uniform (never used: a tree node's shapes are at least 1).</summary>
+    SplitLowerBoost = 5,
+    /// <summary>The node's upper gamma: its attempts.</summary>
+    SplitUpperAttempts = 6,
+    /// <summary>Its boost uniform (never used).</summary>
+    SplitUpperBoost = 7,
     /// <summary>A leaf node's uniforms, placed one by one.</summary>
     LeafUniforms = 8,
     /// <summary>The normals of a small source's samples drawn one by one.</summary>

@@ -119,6 +119,32 @@ public static partial class Ziggurat
     }
 
     /// <summary>
+    /// The block's normal 0 (words 0 and 1, as <see cref="NormalPair{TTable}"/> draws it) and the
+    /// uniform of words 2 and 3 at double resolution: one block for a rejection sampler's attempt
+    /// that needs a normal and a uniform (the gamma sampler).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (double Z, double U) NormalAndUniform<TTable>(TTable table, uint key0, uint key1, uint counter0, uint counter1, uint counter2, uint counter3)
+        where TTable : IZigguratTable<TTable>
+    {
+        var block = Philox4x32.Generate(key0, key1, counter0, counter1, counter2, counter3);
+        double u0 = ReplicateStream.UniformFromBits(block.X0, block.X1);
+        double z = Accepted(table, u0, block.X1) ? Fast(table, u0, block.X1) : Slow(table, false, u0, block.X1, key0, key1, counter0, counter1, counter2, counter3, 0);
+        return (z, ReplicateStream.UniformFromBits(block.X2, block.X3));
+    }
+
+    /// <summary>As <see cref="NormalAndUniform{TTable}"/> at float resolution (the single-precision lanes' stream).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (float Z, float U) NormalAndUniformSingle<TTable>(TTable table, uint key0, uint key1, uint counter0, uint counter1, uint counter2, uint counter3)
+        where TTable : IZigguratTable<TTable>
+    {
+        var block = Philox4x32.Generate(key0, key1, counter0, counter1, counter2, counter3);
+        float u0 = UniformSingle(block.X0);
+        float z = AcceptedSingle(table, u0, block.X1) ? FastSingle(table, u0, block.X1) : (float)Slow(table, true, u0, block.X1, key0, key1, counter0, counter1, counter2, counter3, 0);
+        return (z, UniformSingle(block.X2));
+    }
+
+    /// <summary>
     /// Normal <paramref name="normal"/> (0 or 1) of the block at double resolution, as
     /// <see cref="NormalPair(uint, uint, uint, uint, uint, uint)"/> draws it: the SIMD lanes finish their
     /// rejected lanes with it (recomputing the block is cheaper than keeping it live in registers).

@@ -129,6 +129,11 @@ public interface ILane<T> : ILaneArithmetic<T> where T : struct, ILane<T>
     static abstract (T Z0, T Z1) NormalsPerLane(in PhiloxKey key, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3);
     /// <summary>As <see cref="Normals"/>, with counter word 2 = <paramref name="counter2High"/> | each lane's <paramref name="counter2Low"/>.</summary>
     static abstract (T Z0, T Z1) NormalsWithWord2(in PhiloxKey key, uint counter0, uint counter1, uint counter2High, T counter2Low, uint counter3);
+    /// <summary>
+    /// As <see cref="NormalsWithWord2"/>, but only its normal Z0 (words 0 and 1), with the uniform of words 2
+    /// and 3 beside it (<see cref="Uniforms"/>' U1): one block per attempt of a rejection sampler.
+    /// </summary>
+    static abstract (T Z, T U) NormalAndUniformWithWord2(in PhiloxKey key, uint counter0, uint counter1, uint counter2High, T counter2Low, uint counter3);
 }
 
 /// <summary>Helpers written once over <see cref="ILaneArithmetic{T}"/>.</summary>

@@ -120,6 +120,13 @@ public readonly struct ScalarLane(double value) : ILane<ScalarLane>
         Normals(in key, counter0, counter1, counter2High | (uint)counter2Low.Value, counter3);
 
     /// <inheritdoc />
+    public static (ScalarLane Z, ScalarLane U) NormalAndUniformWithWord2(in PhiloxKey key, uint counter0, uint counter1, uint counter2High, ScalarLane counter2Low, uint counter3)
+    {
+        var (z, u) = Ziggurat.NormalAndUniform(new Ziggurat.HostTable(), key.Key0, key.Key1, counter0, counter1, counter2High | (uint)counter2Low.Value, counter3);
+        return (new(z), new(u));
+    }
+
+    /// <inheritdoc />
     public static (ScalarLane Z0, ScalarLane Z1) NormalsPerLane(in PhiloxKey key, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3) =>
         Normals(in key, counter0[0], counter1, counter2[0], counter3);
 

@@ -183,6 +183,26 @@ public readonly struct Vector256Lane(Vector256<double> value) : ILane<Vector256L
         return (new(z0), new(z1));
     }
 
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector256Lane Z, Vector256Lane U) NormalAndUniformWithWord2(in PhiloxKey key, uint counter0, uint counter1, uint counter2High, Vector256Lane counter2Low, uint counter3)
+    {
+        Vector256<ulong> c0 = Vector256.Create((ulong)counter0) + LaneIndex, c1 = Vector256.Create((ulong)counter1),
+            c2 = Vector256.Create((ulong)counter2High) | Vector256.ConvertToUInt64(counter2Low.Value), c3 = Vector256.Create((ulong)counter3);
+        Vector256<ulong> x0 = c0, x1 = c1, x2 = c2, x3 = c3;
+        for (int round = 0; round < Philox4x32.Rounds; round++)
+        {
+            PhiloxRound(ref x0, ref x1, ref x2, ref x3, in key, round);
+        }
+        var z = ZigguratFast(ToUniform(x0, x1), x1, out var reject);
+        uint rejected = (uint)Vector256.ExtractMostSignificantBits(reject);
+        if (rejected != 0)
+        {
+            z = ZigguratFinish(z, rejected, in key, c0, c1, c2, c3, 0);
+        }
+        return (new(z), new(ToUniform(x2, x3)));
+    }
+
     /// <summary>
     /// The ziggurat's fast path: u W[layer], its sign bit xored in from the word's sign bit; the
     /// lanes where u &gt;= R[layer] are marked in <paramref name="reject"/> (a wedge or the tail).

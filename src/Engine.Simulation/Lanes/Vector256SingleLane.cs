@@ -224,6 +224,26 @@ public readonly struct Vector256SingleLane(Vector256<float> value) : ILane<Vecto
         return (new(z0), new(z1));
     }
 
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector256SingleLane Z, Vector256SingleLane U) NormalAndUniformWithWord2(in PhiloxKey key, uint counter0, uint counter1, uint counter2High, Vector256SingleLane counter2Low, uint counter3)
+    {
+        var c0 = Vector256.Create(counter0) + LaneIndex;
+        var c2 = Vector256.Create(counter2High) | Vector256.ConvertToUInt32(counter2Low.Value);
+        Vector256<uint> x0 = c0, x1 = Vector256.Create(counter1), x2 = c2, x3 = Vector256.Create(counter3);
+        for (int round = 0; round < Philox4x32.Rounds; round++)
+        {
+            PhiloxRound(ref x0, ref x1, ref x2, ref x3, in key, round);
+        }
+        var z = ZigguratFast(ToUniform(x0), x1, out var reject);
+        uint rejected = Vector256.ExtractMostSignificantBits(reject);
+        if (rejected != 0)
+        {
+            z = ZigguratFinish(z, rejected, in key, c0, counter1, c2, counter3, 0);
+        }
+        return (new(z), new(ToUniform(x2)));
+    }
+
     /// <summary>The ziggurat's fast path in float (<see cref="Ziggurat"/>): u W[layer] signed, the lanes with u &gt;= R[layer] marked in <paramref name="reject"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static unsafe Vector256<float> ZigguratFast(Vector256<float> u, Vector256<uint> bits, out Vector256<float> reject)

@@ -28,9 +28,10 @@ public readonly struct Vector256Singlex2Lane(Vector256<float> low, Vector256<flo
     /// <inheritdoc />
     public static Vector256Singlex2Lane AllTrue => new(Vector256<float>.AllBitsSet, Vector256<float>.AllBitsSet);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256Singlex2Lane Of(Vector256SingleLane low, Vector256SingleLane high) => new(low.Value, high.Value);
-    private Vector256SingleLane L => new(Low);
-    private Vector256SingleLane H => new(High);
+    private Vector256SingleLane L { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => new(Low); }
+    private Vector256SingleLane H { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => new(High); }
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256Singlex2Lane Broadcast(double value) { var v = Vector256.Create((float)value); return new(v, v); }
@@ -164,6 +165,33 @@ public readonly struct Vector256Singlex2Lane(Vector256<float> low, Vector256<flo
     public static (Vector256Singlex2Lane Z0, Vector256Singlex2Lane Z1) NormalsPerLane(in PhiloxKey key, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3) =>
         NormalsPair(in key, Vector256.Create<uint>(counter0[..8]), Vector256.Create<uint>(counter0[8..16]), counter1,
             Vector256.Create<uint>(counter2[..8]), Vector256.Create<uint>(counter2[8..16]), counter3);
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector256Singlex2Lane Z, Vector256Singlex2Lane U) NormalAndUniformWithWord2(in PhiloxKey key, uint counter0, uint counter1, uint counter2High, Vector256Singlex2Lane counter2Low, uint counter3)
+    {
+        var a0 = Vector256.Create(counter0) + Vector256SingleLane.LaneIndex;
+        var b0 = a0 + Vector256.Create(8u);
+        var high2 = Vector256.Create(counter2High);
+        Vector256<uint> a2 = high2 | Vector256.ConvertToUInt32(counter2Low.Low), b2 = high2 | Vector256.ConvertToUInt32(counter2Low.High);
+        var c1 = Vector256.Create(counter1);
+        var c3 = Vector256.Create(counter3);
+        Vector256<uint> x0 = a0, x1 = c1, x2 = a2, x3 = c3, y0 = b0, y1 = c1, y2 = b2, y3 = c3;
+        for (int round = 0; round < Philox4x32.Rounds; round++)
+        {
+            Vector256SingleLane.PhiloxRound(ref x0, ref x1, ref x2, ref x3, in key, round);
+            Vector256SingleLane.PhiloxRound(ref y0, ref y1, ref y2, ref y3, in key, round);
+        }
+        var zLow = Vector256SingleLane.ZigguratFast(Vector256SingleLane.ToUniform(x0), x1, out var rejectLow);
+        var zHigh = Vector256SingleLane.ZigguratFast(Vector256SingleLane.ToUniform(y0), y1, out var rejectHigh);
+        uint rejectedLow = Vector256.ExtractMostSignificantBits(rejectLow), rejectedHigh = Vector256.ExtractMostSignificantBits(rejectHigh);
+        if ((rejectedLow | rejectedHigh) != 0)
+        {
+            zLow = Vector256SingleLane.ZigguratFinish(zLow, rejectedLow, in key, a0, counter1, a2, counter3, 0);
+            zHigh = Vector256SingleLane.ZigguratFinish(zHigh, rejectedHigh, in key, b0, counter1, b2, counter3, 0);
+        }
+        return (new(zLow, zHigh), new(Vector256SingleLane.ToUniform(x2), Vector256SingleLane.ToUniform(y2)));
+    }
 
     /// <summary>The Philox rounds of both halves interleaved, then the ziggurat on each half.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

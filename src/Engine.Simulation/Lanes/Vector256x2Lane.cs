@@ -28,9 +28,10 @@ public readonly struct Vector256x2Lane(Vector256<double> low, Vector256<double> 
     /// <inheritdoc />
     public static Vector256x2Lane AllTrue => new(Vector256<double>.AllBitsSet, Vector256<double>.AllBitsSet);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256x2Lane Of(Vector256Lane low, Vector256Lane high) => new(low.Value, high.Value);
-    private Vector256Lane L => new(Low);
-    private Vector256Lane H => new(High);
+    private Vector256Lane L { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => new(Low); }
+    private Vector256Lane H { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => new(High); }
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane Broadcast(double value) { var v = Vector256.Create(value); return new(v, v); }
@@ -182,6 +183,32 @@ public readonly struct Vector256x2Lane(Vector256<double> low, Vector256<double> 
         var low0 = Vector256.Create((ulong)counter0) + Vector256Lane.LaneIndex;
         var word2 = Vector256.Create((ulong)counter2);
         return NormalsPair(in key, low0, low0 + Vector256.Create((ulong)4), counter1, word2, word2, counter3);
+    }
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector256x2Lane Z, Vector256x2Lane U) NormalAndUniformWithWord2(in PhiloxKey key, uint counter0, uint counter1, uint counter2High, Vector256x2Lane counter2Low, uint counter3)
+    {
+        var a0 = Vector256.Create((ulong)counter0) + Vector256Lane.LaneIndex;
+        var b0 = a0 + Vector256.Create((ulong)4);
+        var high2 = Vector256.Create((ulong)counter2High);
+        Vector256<ulong> a2 = high2 | Vector256.ConvertToUInt64(counter2Low.Low), b2 = high2 | Vector256.ConvertToUInt64(counter2Low.High);
+        var c1 = Vector256.Create((ulong)counter1);
+        var c3 = Vector256.Create((ulong)counter3);
+        Vector256<ulong> x0 = a0, x1 = c1, x2 = a2, x3 = c3, y0 = b0, y1 = c1, y2 = b2, y3 = c3;
+        for (int round = 0; round < Philox4x32.Rounds; round++)
+        {
+            Vector256Lane.PhiloxRound(ref x0, ref x1, ref x2, ref x3, in key, round);
+            Vector256Lane.PhiloxRound(ref y0, ref y1, ref y2, ref y3, in key, round);
+        }
+        var zLow = Vector256Lane.ZigguratFast(Vector256Lane.ToUniform(x0, x1), x1, out var rejectLow);
+        var zHigh = Vector256Lane.ZigguratFast(Vector256Lane.ToUniform(y0, y1), y1, out var rejectHigh);
+        uint rejected = (uint)Vector256.ExtractMostSignificantBits(rejectLow) | (uint)Vector256.ExtractMostSignificantBits(rejectHigh) << 4;
+        if (rejected != 0)
+        {
+            (zLow, zHigh) = ZigguratFinish(zLow, zHigh, rejected, in key, a0, b0, counter1, a2, b2, counter3, 0);
+        }
+        return (new(zLow, zHigh), new(Vector256Lane.ToUniform(x2, x3), Vector256Lane.ToUniform(y2, y3)));
     }
 
     /// <summary>The Philox rounds of both halves interleaved, as in <see cref="UniformsPair"/>, then the ziggurat on each half.</summary>

@@ -28,9 +28,10 @@ public readonly struct Vector512x2Lane(Vector512<double> low, Vector512<double> 
     /// <inheritdoc />
     public static Vector512x2Lane AllTrue => new(Vector512<double>.AllBitsSet, Vector512<double>.AllBitsSet);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512x2Lane Of(Vector512Lane low, Vector512Lane high) => new(low.Value, high.Value);
-    private Vector512Lane L => new(Low);
-    private Vector512Lane H => new(High);
+    private Vector512Lane L { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => new(Low); }
+    private Vector512Lane H { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => new(High); }
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512x2Lane Broadcast(double value) { var v = Vector512.Create(value); return new(v, v); }
@@ -182,6 +183,32 @@ public readonly struct Vector512x2Lane(Vector512<double> low, Vector512<double> 
         var low0 = Vector512.Create((ulong)counter0) + Vector512Lane.LaneIndex;
         var word2 = Vector512.Create((ulong)counter2);
         return NormalsPair(in key, low0, low0 + Vector512.Create((ulong)8), counter1, word2, word2, counter3);
+    }
+
+    /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector512x2Lane Z, Vector512x2Lane U) NormalAndUniformWithWord2(in PhiloxKey key, uint counter0, uint counter1, uint counter2High, Vector512x2Lane counter2Low, uint counter3)
+    {
+        var a0 = Vector512.Create((ulong)counter0) + Vector512Lane.LaneIndex;
+        var b0 = a0 + Vector512.Create((ulong)8);
+        var high2 = Vector512.Create((ulong)counter2High);
+        Vector512<ulong> a2 = high2 | Vector512.ConvertToUInt64(counter2Low.Low), b2 = high2 | Vector512.ConvertToUInt64(counter2Low.High);
+        var c1 = Vector512.Create((ulong)counter1);
+        var c3 = Vector512.Create((ulong)counter3);
+        Vector512<ulong> x0 = a0, x1 = c1, x2 = a2, x3 = c3, y0 = b0, y1 = c1, y2 = b2, y3 = c3;
+        for (int round = 0; round < Philox4x32.Rounds; round++)
+        {
+            Vector512Lane.PhiloxRound(ref x0, ref x1, ref x2, ref x3, in key, round);
+            Vector512Lane.PhiloxRound(ref y0, ref y1, ref y2, ref y3, in key, round);
+        }
+        var zLow = Vector512Lane.ZigguratFast(Vector512Lane.ToUniform(x0, x1), x1, out var rejectLow);
+        var zHigh = Vector512Lane.ZigguratFast(Vector512Lane.ToUniform(y0, y1), y1, out var rejectHigh);
+        uint rejected = (uint)Vector512.ExtractMostSignificantBits(rejectLow) | (uint)Vector512.ExtractMostSignificantBits(rejectHigh) << 8;
+        if (rejected != 0)
+        {
+            (zLow, zHigh) = ZigguratFinish(zLow, zHigh, rejected, in key, a0, b0, counter1, a2, b2, counter3, 0);
+        }
+        return (new(zLow, zHigh), new(Vector512Lane.ToUniform(x2, x3), Vector512Lane.ToUniform(y2, y3)));
     }
 
     /// <summary>The Philox rounds of both halves interleaved, as in <see cref="UniformsPair"/>, then the ziggurat on each half.</summary>

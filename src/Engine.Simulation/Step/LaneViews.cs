@@ -70,6 +70,9 @@ public interface IUniformStream<TSelf, T> where TSelf : IUniformStream<TSelf, T>
 
     /// <summary>As <see cref="Normals"/>, word 2 = <paramref name="counter2High"/> | each lane's <paramref name="counter2Low"/>.</summary>
     static abstract (T Z0, T Z1) NormalsAt(TSelf stream, uint counter1, uint counter2High, T counter2Low, uint counter3);
+
+    /// <summary>As <see cref="NormalsAt"/>, its normal Z0 only, with the uniform of the block's words 2 and 3 (<see cref="UniformsAt"/>' U1).</summary>
+    static abstract (T Z, T U) NormalAndUniformAt(TSelf stream, uint counter1, uint counter2High, T counter2Low, uint counter3);
 }
 
 /// <summary>The CPU lanes' stream: lane i is replicate counter0 + i under the key.</summary>
@@ -98,4 +101,9 @@ public readonly ref struct LaneUniformStream<TLane>(ref readonly Core.Random.Phi
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (TLane Z0, TLane Z1) NormalsAt(LaneUniformStream<TLane> stream, uint counter1, uint counter2High, TLane counter2Low, uint counter3) =>
         TLane.NormalsWithWord2(in stream._key, stream._counter0, counter1, counter2High, counter2Low, counter3);
+
+    /// <summary>A normal and a uniform from one block of every lane's replicate, word 2 per lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (TLane Z, TLane U) NormalAndUniformAt(LaneUniformStream<TLane> stream, uint counter1, uint counter2High, TLane counter2Low, uint counter3) =>
+        TLane.NormalAndUniformWithWord2(in stream._key, stream._counter0, counter1, counter2High, counter2Low, counter3);
 }

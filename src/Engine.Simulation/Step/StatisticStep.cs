@@ -207,8 +207,8 @@ public static class StatisticStep
         while (T.Any(splitting))
         {
             var a = T.Floor(trials * T.Broadcast(0.5)) + one;
-            var lower = Gamma<T, TU>(stream, round, index, node, WeightIndex.Real, StatisticDraw.SplitLowerNormal, StatisticDraw.SplitLowerUniforms, a, splitting);
-            var upper = Gamma<T, TU>(stream, round, index, node, WeightIndex.Real, StatisticDraw.SplitUpperNormal, StatisticDraw.SplitUpperUniforms, trials + one - a, splitting);
+            var lower = Gamma<T, TU>(stream, round, index, node, WeightIndex.Real, StatisticDraw.SplitLowerAttempts, StatisticDraw.SplitLowerBoost, a, splitting);
+            var upper = Gamma<T, TU>(stream, round, index, node, WeightIndex.Real, StatisticDraw.SplitUpperAttempts, StatisticDraw.SplitUpperBoost, trials + one - a, splitting);
             var x = lo + (hi - lo) * (lower / T.Select(splitting, lower + upper, one));
             var under = T.LessThan(x, cut);
             var goRight = T.And(splitting, under);
@@ -392,7 +392,7 @@ public static class StatisticStep
                 }
                 TV.Store(bartlett, i * d + j, T.Select(T.LessThan(T.Broadcast(j), dof), z, zero));
             }
-            var chiSquare = T.Broadcast(2) * Gamma<T, TU>(stream, round, index, T.Broadcast(i), source, StatisticDraw.ChiSquareNormal, StatisticDraw.ChiSquareUniforms,
+            var chiSquare = T.Broadcast(2) * Gamma<T, TU>(stream, round, index, T.Broadcast(i), source, StatisticDraw.ChiSquareAttempts, StatisticDraw.ChiSquareBoost,
                 (dof - T.Broadcast(i)) * T.Broadcast(0.5), T.AllTrue);
             TV.Store(bartlett, i * d + i, T.Sqrt(chiSquare));
             for (int j = i + 1; j < d; j++)
@@ -501,11 +501,12 @@ public static class StatisticStep
     /// Marsaglia and Tsang (2000): for a &gt;= 1, d = a - 1/3, v = (1 + z / sqrt(9 d))^3 is accepted when
     /// u &lt; 1 - 0.0331 z^4 or log u &lt; z^2 / 2 + d (1 - v + log v), giving d v; a &lt; 1 draws
     /// Gamma(a + 1) U^(1/a). Attempt t of item <paramref name="item"/> (per lane: a Bartlett row, a
-    /// tree node) reads blocks (<paramref name="normalKind"/>, <paramref name="uniformKind"/>) at index
-    /// t; the lanes repeat, masked, until every one has accepted.
+    /// tree node) reads its normal z and uniform u from one block, (<paramref name="attemptKind"/>, t);
+    /// the lanes repeat, masked, until every one has accepted. The boost U is block
+    /// (<paramref name="boostKind"/>, 0), drawn only where some lane's shape is below 1.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static T Gamma<T, TU>(TU stream, int round, int index, T item, int source, StatisticDraw normalKind, StatisticDraw uniformKind, T shape, T active)
+    public static T Gamma<T, TU>(TU stream, int round, int index, T item, int source, StatisticDraw attemptKind, StatisticDraw boostKind, T shape, T active)
         where T : struct, ILaneArithmetic<T> where TU : IUniformStream<TU, T>, allows ref struct
     {
         var one = T.Broadcast(1);
@@ -516,29 +517,33 @@ public static class StatisticStep
         var shifted = a - T.Broadcast(1.0 / 3.0);
         var spread = T.Broadcast(1.0 / 3.0) / T.Sqrt(shifted);
         var result = zero;
-        var boost = one;
         uint counter2 = (uint)index << 24;
         for (int attempt = 0; T.Any(pending); attempt++)
         {
             int block = attempt & ReplicateStream.MaxStatisticIndex;
-            var z = TU.NormalsAt(stream, (uint)round, counter2, item, ReplicateStream.StatisticBlock(source, normalKind, block)).Z0;
-            var (u3, u4) = TU.UniformsAt(stream, (uint)round, counter2, item, ReplicateStream.StatisticBlock(source, uniformKind, block));
+            var (z, uniform) = TU.NormalAndUniformAt(stream, (uint)round, counter2, item, ReplicateStream.StatisticBlock(source, attemptKind, block));
             var t = one + spread * z;
             var v = t * t * t;
-            var positive = T.GreaterThan(v, zero);
-            var u = one - u3; // (0, 1]: its logarithm is finite
+            var candidate = T.And(pending, T.GreaterThan(v, zero));
+            var u = one - uniform; // (0, 1]: its logarithm is finite
             var z2 = z * z;
             var squeeze = T.LessThan(u, one - T.Broadcast(0.0331) * z2 * z2);
-            var safe = T.Select(positive, v, one);
-            var bound = T.Broadcast(0.5) * z2 + shifted * (one - safe + T.Log(safe));
-            var accept = T.And(T.And(pending, positive), T.Select(squeeze, T.AllTrue, T.LessThan(T.Log(u), bound)));
+            var accept = T.And(candidate, squeeze);
+            // The squeeze decides about nine lanes in ten: the logarithms only where some lane is left to the full test.
+            var undecided = T.AndNot(candidate, squeeze);
+            if (T.Any(undecided))
+            {
+                var safe = T.Select(undecided, v, one);
+                var bound = T.Broadcast(0.5) * z2 + shifted * (one - safe + T.Log(safe));
+                accept = T.Select(undecided, T.LessThan(T.Log(u), bound), accept);
+            }
             result = T.Select(accept, shifted * v, result);
-            boost = T.Select(accept, one - u4, boost);
             pending = T.AndNot(pending, accept);
         }
         if (T.Any(boosted))
         {
-            result = T.Select(boosted, result * T.Exp(T.Log(boost) / T.Select(boosted, shape, one)), result);
+            var (boost, _) = TU.UniformsAt(stream, (uint)round, counter2, item, ReplicateStream.StatisticBlock(source, boostKind, 0));
+            result = T.Select(boosted, result * T.Exp(T.Log(one - boost) / T.Select(boosted, shape, one)), result);
         }
         return result;
     }

@@ -38,31 +38,35 @@ public class LaneRandomTests
         CheckUniforms<T>(block => ((block.X0 >> 8) / (double)(1 << 24), (block.X2 >> 8) / (double)(1 << 24)));
 
     [Fact]
-    public void Vector128NormalsAreTheReferenceNormals() => CheckNormals<Vector128Lane>(DoubleNormals);
+    public void Vector128NormalsAreTheReferenceNormals() => CheckNormals<Vector128Lane>(DoubleNormals, DoubleUniform);
 
     [Fact]
-    public void Vector256NormalsAreTheReferenceNormals() => CheckNormals<Vector256Lane>(DoubleNormals);
+    public void Vector256NormalsAreTheReferenceNormals() => CheckNormals<Vector256Lane>(DoubleNormals, DoubleUniform);
 
     [Fact]
-    public void Vector256x2NormalsAreTheReferenceNormals() => CheckNormals<Vector256x2Lane>(DoubleNormals);
+    public void Vector256x2NormalsAreTheReferenceNormals() => CheckNormals<Vector256x2Lane>(DoubleNormals, DoubleUniform);
 
     [Fact]
-    public void Vector512NormalsAreTheReferenceNormals() => CheckNormals<Vector512Lane>(DoubleNormals);
+    public void Vector512NormalsAreTheReferenceNormals() => CheckNormals<Vector512Lane>(DoubleNormals, DoubleUniform);
 
     [Fact]
-    public void Vector512x2NormalsAreTheReferenceNormals() => CheckNormals<Vector512x2Lane>(DoubleNormals);
+    public void Vector512x2NormalsAreTheReferenceNormals() => CheckNormals<Vector512x2Lane>(DoubleNormals, DoubleUniform);
 
     [Fact]
-    public void ScalarNormalsAreTheReferenceNormals() => CheckNormals<ScalarLane>(DoubleNormals);
+    public void ScalarNormalsAreTheReferenceNormals() => CheckNormals<ScalarLane>(DoubleNormals, DoubleUniform);
 
     [Fact]
-    public void SingleNormalsAreTheReferenceFloatNormals() => CheckNormals<Vector256SingleLane>(SingleNormals);
+    public void SingleNormalsAreTheReferenceFloatNormals() => CheckNormals<Vector256SingleLane>(SingleNormals, SingleUniform);
 
     [Fact]
-    public void SingleX2NormalsAreTheReferenceFloatNormals() => CheckNormals<Vector256Singlex2Lane>(SingleNormals);
+    public void SingleX2NormalsAreTheReferenceFloatNormals() => CheckNormals<Vector256Singlex2Lane>(SingleNormals, SingleUniform);
 
     private static (double Z0, double Z1) DoubleNormals(uint key0, uint key1, uint counter0, uint counter1, uint counter2, uint counter3) =>
         Ziggurat.NormalPair(key0, key1, counter0, counter1, counter2, counter3);
+
+    private static double DoubleUniform(uint high, uint low) => ReplicateStream.UniformFromBits(high, low);
+
+    private static double SingleUniform(uint high, uint low) => Ziggurat.UniformSingle(high);
 
     private static (double Z0, double Z1) SingleNormals(uint key0, uint key1, uint counter0, uint counter1, uint counter2, uint counter3)
     {
@@ -73,9 +77,11 @@ public class LaneRandomTests
     /// <summary>
     /// Normals, per-lane normals and word-2 normals of every lane against the scalar reference, bit
     /// for bit, over enough blocks that lanes leave the fast path (wedges and the tail, finished
-    /// lane by lane) at every position in the register; the count of those is checked too.
+    /// lane by lane) at every position in the register; the count of those is checked too. The
+    /// gamma's one block per attempt (a normal and a uniform) is normal 0 of the word-2 block and the
+    /// uniform of its words 2 and 3 (<paramref name="uniform"/> of them at the lane's resolution).
     /// </summary>
-    private static void CheckNormals<T>(Func<uint, uint, uint, uint, uint, uint, (double Z0, double Z1)> reference) where T : struct, ILane<T>
+    private static void CheckNormals<T>(Func<uint, uint, uint, uint, uint, uint, (double Z0, double Z1)> reference, Func<uint, uint, double> uniform) where T : struct, ILane<T>
     {
         var key = new PhiloxKey(0xFFFF_FFF0, 0x0000_8001);
         var slowLanes = new int[T.Width];
@@ -94,6 +100,7 @@ public class LaneRandomTests
             }
             var (v0, v1) = T.NormalsPerLane(in key, perLane0, round, perLane2, draw);
             var (w0, w1) = T.NormalsWithWord2(in key, counter0, round, 7u << 24, T.FromElements(lowWord2), draw);
+            var (attemptNormal, attemptUniform) = T.NormalAndUniformWithWord2(in key, counter0, round, 7u << 24, T.FromElements(lowWord2), draw);
             for (int lane = 0; lane < T.Width; lane++)
             {
                 var (expected0, expected1) = reference(key.Key0, key.Key1, counter0 + (uint)lane, round, slot, draw);
@@ -105,6 +112,9 @@ public class LaneRandomTests
                 var (word2Expected0, word2Expected1) = reference(key.Key0, key.Key1, counter0 + (uint)lane, round, (7u << 24) | (uint)lowWord2[lane], draw);
                 Assert.Equal(word2Expected0, T.Element(w0, lane));
                 Assert.Equal(word2Expected1, T.Element(w1, lane));
+                Assert.Equal(word2Expected0, T.Element(attemptNormal, lane));
+                var word2Words = Philox4x32.Generate(key.Key0, key.Key1, counter0 + (uint)lane, round, (7u << 24) | (uint)lowWord2[lane], draw);
+                Assert.Equal(uniform(word2Words.X2, word2Words.X3), T.Element(attemptUniform, lane));
                 var words = Philox4x32.Generate(key.Key0, key.Key1, counter0 + (uint)lane, round, slot, draw);
                 slowLanes[lane] += LeavesFastPath(words.X0, words.X1) + LeavesFastPath(words.X2, words.X3);
             }

@@ -33,7 +33,7 @@ public class StatisticSamplerTests
         {
             var stream = new LaneUniformStream<ScalarLane>(in key, (uint)r);
             x[r] = StatisticStep.Gamma<ScalarLane, LaneUniformStream<ScalarLane>>(stream, 1, 0, ScalarLane.Broadcast(3), WeightIndex.Real,
-                StatisticDraw.ChiSquareNormal, StatisticDraw.ChiSquareUniforms, ScalarLane.Broadcast(shape), ScalarLane.AllTrue).Value;
+                StatisticDraw.ChiSquareAttempts, StatisticDraw.ChiSquareBoost, ScalarLane.Broadcast(shape), ScalarLane.AllTrue).Value;
         }
         // Gamma(a): mean a, variance a, central fourth moment 3a^2 + 6a.
         AssertMoments(x, shape, shape, 3 * shape * shape + 6 * shape, $"Gamma({shape})");
