@@ -88,7 +88,7 @@ public static class StatisticStep
     public const int DirectSamples = 6;
 
     /// <summary>Uniforms at most which a count's tree node places them one by one instead of splitting.</summary>
-    public const int SmallTrials = 16;
+    public const int SmallTrials = 64;
 
     /// <summary>
     /// Model <paramref name="index"/>'s refit on the statistics of its n samples this round, into
@@ -166,6 +166,10 @@ public static class StatisticStep
         var n = T.Broadcast(model.N);
         var below = T.Broadcast(0);
         double totalWeight = TC.Read(constants, model.Cumulative + model.Sources - 1);
+        if (model.N <= SmallTrials)
+        {
+            LeafCountsBelow<T, TV, TC, TU>(in model, constants, index, round, stream, totalWeight, counts);
+        }
         for (int s = 0; s < model.Sources; s++)
         {
             if (!(TC.Read(constants, model.Weights + s) > 0) || s > model.LastPositiveSource)
@@ -174,9 +178,38 @@ public static class StatisticStep
                 continue;
             }
             var upTo = s == model.LastPositiveSource ? n
+                : model.N <= SmallTrials ? TV.Load(counts, s)
                 : CountBelow<T, TU>(stream, round, index, model.N, TC.Read(constants, model.Cumulative + s) / totalWeight);
             TV.Store(counts, s, upTo - below);
             below = upTo;
+        }
+    }
+
+    /// <summary>
+    /// Where n is at most <see cref="SmallTrials"/> the count tree is its root leaf: counts[s] = N(C_s)
+    /// for every positive source but the last, from one pass over the leaf's uniforms, each drawn once
+    /// for all boundaries (the uniforms <see cref="CountBelow"/> places at node 1, so the counts are its own).
+    /// </summary>
+    private static void LeafCountsBelow<T, TV, TC, TU>(in ModelParameters model, TC constants, int index, int round, TU stream, double totalWeight, TV counts)
+        where T : struct, ILaneArithmetic<T> where TV : ILaneView<TV, T>, allows ref struct where TC : IConstantView<TC>, allows ref struct
+        where TU : IUniformStream<TU, T>, allows ref struct
+    {
+        var one = T.Broadcast(1);
+        var zero = T.Broadcast(0);
+        for (int s = 0; s < model.LastPositiveSource; s++)
+        {
+            TV.Store(counts, s, zero);
+        }
+        for (int pair = 0; 2 * pair < model.N; pair++)
+        {
+            var (u0, u1) = TU.UniformsAt(stream, (uint)round, (uint)index << 24, one, ReplicateStream.StatisticBlock(WeightIndex.Real, StatisticDraw.LeafUniforms, pair));
+            bool second = 2 * pair + 1 < model.N;
+            for (int s = 0; s < model.LastPositiveSource; s++)
+            {
+                var cut = T.Broadcast(TC.Read(constants, model.Cumulative + s) / totalWeight);
+                var count = TV.Load(counts, s) + T.Select(T.LessThan(u0, cut), one, zero);
+                TV.Store(counts, s, second ? count + T.Select(T.LessThan(u1, cut), one, zero) : count);
+            }
         }
     }
 
