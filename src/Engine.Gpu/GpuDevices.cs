@@ -48,7 +48,29 @@ public static class GpuDevices
     public static bool CudaAvailable() => CudaDeviceCount() > 0;
 
     /// <summary>The CUDA devices ILGPU finds; 0 where the driver is missing (ILGPU then lists none, silently).</summary>
-    public static int CudaDeviceCount()
+    public static int CudaDeviceCount() => CudaDriverLoads() ? CudaDeviceCountByIlgpu() : 0;
+
+    /// <summary>
+    /// Whether NVIDIA's driver library loads: without it there is no device, and answering so here
+    /// spares every CPU run under --backend auto the ILGPU context's start (about 0.04 s of a 0.2 s process).
+    /// </summary>
+    private static bool CudaDriverLoads()
+    {
+        string[] names = OperatingSystem.IsWindows() ? ["nvcuda.dll"] : ["libcuda.so.1", "libcuda.so"];
+        foreach (string name in names)
+        {
+            if (System.Runtime.InteropServices.NativeLibrary.TryLoad(name, out var handle))
+            {
+                System.Runtime.InteropServices.NativeLibrary.Free(handle);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // Out of line: ILGPU's assemblies load when this is compiled, which CudaDriverLoads spares CPU-only machines.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static int CudaDeviceCountByIlgpu()
     {
         try
         {
