@@ -166,6 +166,17 @@ public readonly struct Vector256Singlex2Lane(Vector256<float> low, Vector256<flo
         NormalsPair(in key, Vector256.Create<uint>(counter0[..8]), Vector256.Create<uint>(counter0[8..16]), counter1,
             Vector256.Create<uint>(counter2[..8]), Vector256.Create<uint>(counter2[8..16]), counter3);
 
+    /// <summary>Philox4x32-10 on both halves' counters, their rounds interleaved: two independent dependency chains for the core to overlap.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PhiloxBoth(in PhiloxKey key, ref Vector256<uint> x0, ref Vector256<uint> x1, ref Vector256<uint> x2, ref Vector256<uint> x3, ref Vector256<uint> y0, ref Vector256<uint> y1, ref Vector256<uint> y2, ref Vector256<uint> y3)
+    {
+        for (int round = 0; round < Philox4x32.Rounds; round++)
+        {
+            Vector256SingleLane.PhiloxRound(ref x0, ref x1, ref x2, ref x3, in key, round);
+            Vector256SingleLane.PhiloxRound(ref y0, ref y1, ref y2, ref y3, in key, round);
+        }
+    }
+
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (Vector256Singlex2Lane Z, Vector256Singlex2Lane U) NormalAndUniformWithWord2(in PhiloxKey key, uint counter0, uint counter1, uint counter2High, Vector256Singlex2Lane counter2Low, uint counter3)
@@ -177,11 +188,7 @@ public readonly struct Vector256Singlex2Lane(Vector256<float> low, Vector256<flo
         var c1 = Vector256.Create(counter1);
         var c3 = Vector256.Create(counter3);
         Vector256<uint> x0 = a0, x1 = c1, x2 = a2, x3 = c3, y0 = b0, y1 = c1, y2 = b2, y3 = c3;
-        for (int round = 0; round < Philox4x32.Rounds; round++)
-        {
-            Vector256SingleLane.PhiloxRound(ref x0, ref x1, ref x2, ref x3, in key, round);
-            Vector256SingleLane.PhiloxRound(ref y0, ref y1, ref y2, ref y3, in key, round);
-        }
+        PhiloxBoth(in key, ref x0, ref x1, ref x2, ref x3, ref y0, ref y1, ref y2, ref y3);
         var zLow = Vector256SingleLane.ZigguratFast(Vector256SingleLane.ToUniform(x0), x1, out var rejectLow);
         var zHigh = Vector256SingleLane.ZigguratFast(Vector256SingleLane.ToUniform(y0), y1, out var rejectHigh);
         uint rejectedLow = Vector256.ExtractMostSignificantBits(rejectLow), rejectedHigh = Vector256.ExtractMostSignificantBits(rejectHigh);
@@ -201,11 +208,7 @@ public readonly struct Vector256Singlex2Lane(Vector256<float> low, Vector256<flo
         var c1 = Vector256.Create(counter1);
         var c3 = Vector256.Create(counter3);
         Vector256<uint> x0 = a0, x1 = c1, x2 = a2, x3 = c3, y0 = b0, y1 = c1, y2 = b2, y3 = c3;
-        for (int round = 0; round < Philox4x32.Rounds; round++)
-        {
-            Vector256SingleLane.PhiloxRound(ref x0, ref x1, ref x2, ref x3, in key, round);
-            Vector256SingleLane.PhiloxRound(ref y0, ref y1, ref y2, ref y3, in key, round);
-        }
+        PhiloxBoth(in key, ref x0, ref x1, ref x2, ref x3, ref y0, ref y1, ref y2, ref y3);
         var z0Low = Vector256SingleLane.ZigguratFast(Vector256SingleLane.ToUniform(x0), x1, out var reject0Low);
         var z1Low = Vector256SingleLane.ZigguratFast(Vector256SingleLane.ToUniform(x2), x3, out var reject1Low);
         var z0High = Vector256SingleLane.ZigguratFast(Vector256SingleLane.ToUniform(y0), y1, out var reject0High);
