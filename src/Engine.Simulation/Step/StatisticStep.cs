@@ -88,7 +88,13 @@ public static class StatisticStep
     public const int DirectSamples = 6;
 
     /// <summary>Uniforms at most which a count's tree node places them one by one instead of splitting.</summary>
-    public const int SmallTrials = 64;
+    public const int SmallTrials = 16;
+
+    /// <summary>
+    /// n at most which a model's counts skip the tree: its n uniforms are placed once for all boundaries
+    /// (<see cref="LeafCountsBelow"/>), cheaper there than each boundary's descent.
+    /// </summary>
+    public const int RootLeafTrials = 64;
 
     /// <summary>
     /// Model <paramref name="index"/>'s refit on the statistics of its n samples this round, into
@@ -166,7 +172,7 @@ public static class StatisticStep
         var n = T.Broadcast(model.N);
         var below = T.Broadcast(0);
         double totalWeight = TC.Read(constants, model.Cumulative + model.Sources - 1);
-        if (model.N <= SmallTrials)
+        if (model.N <= RootLeafTrials)
         {
             LeafCountsBelow<T, TV, TC, TU>(in model, constants, index, round, stream, totalWeight, counts);
         }
@@ -178,7 +184,7 @@ public static class StatisticStep
                 continue;
             }
             var upTo = s == model.LastPositiveSource ? n
-                : model.N <= SmallTrials ? TV.Load(counts, s)
+                : model.N <= RootLeafTrials ? TV.Load(counts, s)
                 : CountBelow<T, TU>(stream, round, index, model.N, TC.Read(constants, model.Cumulative + s) / totalWeight);
             TV.Store(counts, s, upTo - below);
             below = upTo;
@@ -186,9 +192,10 @@ public static class StatisticStep
     }
 
     /// <summary>
-    /// Where n is at most <see cref="SmallTrials"/> the count tree is its root leaf: counts[s] = N(C_s)
-    /// for every positive source but the last, from one pass over the leaf's uniforms, each drawn once
-    /// for all boundaries (the uniforms <see cref="CountBelow"/> places at node 1, so the counts are its own).
+    /// Where n is at most <see cref="RootLeafTrials"/> the counts skip the tree: counts[s] = N(C_s) for
+    /// every positive source but the last, from one pass over n uniforms, each drawn once for all
+    /// boundaries (node 1's leaf uniforms, as <see cref="CountBelow"/> places them when n is at most
+    /// <see cref="SmallTrials"/>).
     /// </summary>
     private static void LeafCountsBelow<T, TV, TC, TU>(in ModelParameters model, TC constants, int index, int round, TU stream, double totalWeight, TV counts)
         where T : struct, ILaneArithmetic<T> where TV : ILaneView<TV, T>, allows ref struct where TC : IConstantView<TC>, allows ref struct
