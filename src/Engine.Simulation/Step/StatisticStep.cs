@@ -91,8 +91,8 @@ public static class StatisticStep
     public const int SmallTrials = 16;
 
     /// <summary>
-    /// n at most which a model's counts skip the tree: its n uniforms are placed once for all boundaries
-    /// (<see cref="LeafCountsBelow"/>), cheaper there than each boundary's descent.
+    /// n at most which a model with two boundaries or more skips the count tree: its n uniforms are placed
+    /// once for all boundaries (<see cref="LeafCountsBelow"/>), cheaper there than each boundary's descent.
     /// </summary>
     public const int RootLeafTrials = 64;
 
@@ -172,7 +172,8 @@ public static class StatisticStep
         var n = T.Broadcast(model.N);
         var below = T.Broadcast(0);
         double totalWeight = TC.Read(constants, model.Cumulative + model.Sources - 1);
-        if (model.N <= RootLeafTrials)
+        bool oneLeaf = model.N <= RootLeafTrials && Boundaries<TC>(in model, constants) >= 2;
+        if (oneLeaf)
         {
             LeafCountsBelow<T, TV, TC, TU>(in model, constants, index, round, stream, totalWeight, counts);
         }
@@ -184,15 +185,27 @@ public static class StatisticStep
                 continue;
             }
             var upTo = s == model.LastPositiveSource ? n
-                : model.N <= RootLeafTrials ? TV.Load(counts, s)
+                : oneLeaf ? TV.Load(counts, s)
                 : CountBelow<T, TU>(stream, round, index, model.N, TC.Read(constants, model.Cumulative + s) / totalWeight);
             TV.Store(counts, s, upTo - below);
             below = upTo;
         }
     }
 
+    /// <summary>The boundaries <see cref="SourceCounts"/> counts below: the positive sources before the last.</summary>
+    private static int Boundaries<TC>(in ModelParameters model, TC constants) where TC : IConstantView<TC>, allows ref struct
+    {
+        int boundaries = 0;
+        for (int s = 0; s < model.LastPositiveSource; s++)
+        {
+            boundaries += TC.Read(constants, model.Weights + s) > 0 ? 1 : 0;
+        }
+        return boundaries;
+    }
+
     /// <summary>
-    /// Where n is at most <see cref="RootLeafTrials"/> the counts skip the tree: counts[s] = N(C_s) for
+    /// Where n is at most <see cref="RootLeafTrials"/> and there are two boundaries or more (one descends
+    /// the tree for less: 48 against 60 ns per replicate at 512x2, bench/RESULTS.md) the counts skip the tree: counts[s] = N(C_s) for
     /// every positive source but the last, from one pass over n uniforms, each drawn once for all
     /// boundaries (node 1's leaf uniforms, as <see cref="CountBelow"/> places them when n is at most
     /// <see cref="SmallTrials"/>).
