@@ -91,8 +91,8 @@ public static class StatisticStep
     public const int SmallTrials = 16;
 
     /// <summary>
-    /// n at most which a model with two boundaries or more skips the count tree: its n uniforms are placed
-    /// once for all boundaries (<see cref="LeafCountsBelow"/>), cheaper there than each boundary's descent.
+    /// n at most which a model skips the count tree: its n uniforms are placed once for all boundaries
+    /// (<see cref="LeafCountsBelow"/>), cheaper there than each boundary's descent where there are two or more.
     /// </summary>
     public const int RootLeafTrials = 64;
 
@@ -172,7 +172,10 @@ public static class StatisticStep
         var n = T.Broadcast(model.N);
         var below = T.Broadcast(0);
         double totalWeight = TC.Read(constants, model.Cumulative + model.Sources - 1);
-        bool oneLeaf = model.N <= RootLeafTrials && Boundaries<TC>(in model, constants) >= 2;
+        // By n alone, never by how many weights are positive: the arms of an influence estimate may
+        // differ there (a weight shifted to 0), and must still read the same uniforms. With no
+        // boundary at all the counts are fixed and nothing is drawn.
+        bool oneLeaf = model.N <= RootLeafTrials && Boundaries<TC>(in model, constants) >= 1;
         if (oneLeaf)
         {
             LeafCountsBelow<T, TV, TC, TU>(in model, constants, index, round, stream, totalWeight, counts);
@@ -204,8 +207,7 @@ public static class StatisticStep
     }
 
     /// <summary>
-    /// Where n is at most <see cref="RootLeafTrials"/> and there are two boundaries or more (one descends
-    /// the tree for less: 48 against 60 ns per replicate at 512x2, bench/RESULTS.md) the counts skip the tree: counts[s] = N(C_s) for
+    /// Where n is at most <see cref="RootLeafTrials"/> the counts skip the tree: counts[s] = N(C_s) for
     /// every positive source but the last, from one pass over n uniforms, each drawn once for all
     /// boundaries (node 1's leaf uniforms, as <see cref="CountBelow"/> places them when n is at most
     /// <see cref="SmallTrials"/>).

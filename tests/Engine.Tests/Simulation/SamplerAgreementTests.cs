@@ -40,7 +40,7 @@ public class SamplerAgreementTests
         { "fixed mixture, K = 4", Pair("4", "mixture = \"fixed\"") },
         { "fixed mixture, K = inf", Pair("\"inf\"", "mixture = \"fixed\"") },
         { "sequential, K = 2", Pair("2", "schedule = \"sequential\"") },
-        { "two sources (one boundary: counts by the tree), K = inf", Pair("\"inf\"")
+        { "two sources (one boundary), K = inf", Pair("\"inf\"")
             .Replace("weights = { real = 0.4, curated = 0.3, cross = { phi = 0.3 } }", "weights = { real = 0.6, curated = 0.4 }")
             .Replace("weights = { real = 0.4, curated = 0.3, cross = { theta = 0.3 } }", "weights = { real = 0.55, curated = 0.45 }") },
         { "ridge, self data, K = 3", Pair("3").Replace("covariance = \"full\"", "covariance = \"full\"\nridge = 0.05")
