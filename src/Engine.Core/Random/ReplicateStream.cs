@@ -95,7 +95,7 @@ public readonly struct ReplicateStream
     }
 }
 
-/// <summary>What a sufficient-statistic block is drawn for (docs/random-streams.md, kinds 0-9).</summary>
+/// <summary>What a sufficient-statistic block is drawn for (docs/random-streams.md, kinds 0-8).</summary>
 public enum StatisticDraw
 {
     /// <summary>The normals of a source's sample mean.</summary>
@@ -116,6 +116,4 @@ public enum StatisticDraw
     SplitUpperBoost = 7,
     /// <summary>A leaf node's uniforms, placed one by one.</summary>
     LeafUniforms = 8,
-    /// <summary>The normals of a small source's samples drawn one by one.</summary>
-    DirectNormals = 9,
 }

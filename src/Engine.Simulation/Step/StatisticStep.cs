@@ -40,7 +40,7 @@ public readonly struct StatisticLayout
     public int Scatter { get; }
     /// <summary>The pooled co-moment (d x d).</summary>
     public int Comoment { get; }
-    /// <summary>Draws drawn one by one (curated, or a small source's), as deviations from their law's mean, summed (d).</summary>
+    /// <summary>Curated draws drawn one by one, as deviations from their law's mean, summed (d).</summary>
     public int Sum { get; }
     /// <summary>Their outer products, summed (d x d).</summary>
     public int SumOfSquares { get; }
@@ -83,9 +83,6 @@ public static class StatisticStep
     /// <summary>Whether the moments sampler draws this model's refit as statistics (n at least <see cref="StatisticsFromN"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool DrawsStatistics(in ModelParameters model) => model.N >= StatisticsFromN;
-
-    /// <summary>Samples at most which a Gaussian source draws them one by one instead of drawing its statistics.</summary>
-    public const int DirectSamples = 6;
 
     /// <summary>Uniforms at most which a count's tree node places them one by one instead of splitting.</summary>
     public const int SmallTrials = 16;
@@ -138,8 +135,7 @@ public static class StatisticStep
             }
             else
             {
-                double expected = model.N * TC.Read(constants, model.Weights + s) / TC.Read(constants, model.Cumulative + model.Sources - 1);
-                GaussianStatistics<T, TV, TU>(d, index, round, s, stream, scatter, expected <= DirectSamples, count, TV.Slice(sourceMeans, s * d), TV.Slice(sourceFactors, s * dd), layout, scratch,
+                BartlettStatistics<T, TV, TU>(d, index, round, s, stream, scatter, count, TV.Slice(sourceMeans, s * d), TV.Slice(sourceFactors, s * dd), layout, scratch,
                     sourceMean, sourceScatter);
             }
             total = Merge<T, TV>(d, scatter, total, count, sourceMean, sourceScatter, newMean, comoment);
@@ -283,59 +279,6 @@ public static class StatisticStep
             count += T.Select(T.And(T.GreaterThan(trials, T.Broadcast(2 * pair + 1)), T.LessThan(lo + width * u1, cut)), one, zero);
         }
         return count;
-    }
-
-    /// <summary>
-    /// A Gaussian source's sample mean and (unless <paramref name="scatter"/> is false) scatter: drawn
-    /// one by one (<see cref="DirectStatistics"/>) where <paramref name="direct"/>, which
-    /// <see cref="Refit"/> sets for a source expecting at most <see cref="DirectSamples"/> samples
-    /// (n w_s / sum w), else as statistics (<see cref="BartlettStatistics"/>). The choice depends on
-    /// the spec alone, never on a lane's draws, so a replicate's numbers do not depend on the width.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void GaussianStatistics<T, TV, TU>(int d, int index, int round, int source, TU stream, bool scatter, bool direct, T count, TV mean, TV factor,
-        StatisticLayout layout, TV scratch, TV sourceMean, TV sourceScatter)
-        where T : struct, ILaneArithmetic<T> where TV : ILaneView<TV, T>, allows ref struct where TU : IUniformStream<TU, T>, allows ref struct
-    {
-        if (direct)
-        {
-            DirectStatistics<T, TV, TU>(d, index, round, source, stream, scatter, count, mean, factor, layout, scratch, sourceMean, sourceScatter);
-        }
-        else
-        {
-            BartlettStatistics<T, TV, TU>(d, index, round, source, stream, scatter, count, mean, factor, layout, scratch, sourceMean, sourceScatter);
-        }
-    }
-
-    /// <summary>
-    /// A source's mean and scatter from its c samples drawn one by one (x_j = m + L z_j, the normals of
-    /// kind 9, item j), for a source with few samples, where that is cheaper than the Bartlett draw;
-    /// lanes past their own count draw and drop. Deviations are summed
-    /// about m, as <see cref="CuratedStatistics"/> sums them.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void DirectStatistics<T, TV, TU>(int d, int index, int round, int source, TU stream, bool scatter, T count, TV mean, TV factor,
-        StatisticLayout layout, TV scratch, TV sourceMean, TV sourceScatter)
-        where T : struct, ILaneArithmetic<T> where TV : ILaneView<TV, T>, allows ref struct where TU : IUniformStream<TU, T>, allows ref struct
-    {
-        var zero = T.Broadcast(0);
-        var normals = TV.Slice(scratch, layout.Normals);
-        var x = TV.Slice(scratch, layout.Sample);
-        var sum = TV.Slice(scratch, layout.Sum);
-        var squares = TV.Slice(scratch, layout.SumOfSquares);
-        ClearDeviations<T, TV>(d, sum, squares);
-        uint counter2 = (uint)index << 24;
-        for (int j = 0; T.Any(T.GreaterThan(count, T.Broadcast(j))); j++)
-        {
-            Normals<T, TV, TU>(stream, (uint)round, counter2 | (uint)j, ReplicateStream.StatisticBlock(source, StatisticDraw.DirectNormals, 0), d, normals);
-            var take = T.GreaterThan(count, T.Broadcast(j));
-            for (int r = 0; r < d; r++)
-            {
-                TV.Store(x, r, T.Select(take, LowerRow<T, TV>(d, factor, normals, r), zero));
-            }
-            AddDeviation<T, TV>(d, scatter, x, sum, squares);
-        }
-        FinishDeviations<T, TV>(d, scatter, count, mean, sum, squares, sourceMean, sourceScatter);
     }
 
     /// <summary>Row r of L z, L lower triangular (d x d).</summary>

@@ -45,7 +45,7 @@ public class SamplerAgreementTests
             .Replace("weights = { real = 0.4, curated = 0.3, cross = { theta = 0.3 } }", "weights = { real = 0.55, curated = 0.45 }") },
         { "ridge, self data, K = 3", Pair("3").Replace("covariance = \"full\"", "covariance = \"full\"\nridge = 0.05")
             .Replace("weights = { real = 0.4, curated = 0.3, cross = { phi = 0.3 } }", "weights = { real = 0.3, curated = 0.3, self = 0.1, cross = { phi = 0.3 } }") },
-        { "a source expecting 2 samples (drawn one by one), K = 3", Pair("3")
+        { "a source expecting 2 samples, K = 3", Pair("3")
             .Replace("weights = { real = 0.4, curated = 0.3, cross = { phi = 0.3 } }", "weights = { real = 0.35, curated = 0.3, self = 0.05, cross = { phi = 0.3 } }") },
         { "d = 3, n = 32, a source expecting 8 samples (c <= d happens)", Pair("\"inf\"", dimension: "3").Replace("n = 40", "n = 32")
             .Replace("[0.0, 0.0]", "[0.0, 0.0, 0.0]").Replace("[-3.0, 0.0]", "[-3.0, 0.0, 0.0]")
