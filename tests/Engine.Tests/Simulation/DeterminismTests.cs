@@ -1,4 +1,5 @@
 using Engine.Core.Results;
+using Engine.Core.Specs;
 using Engine.Simulation;
 using Engine.Tests.Support;
 
@@ -93,5 +94,21 @@ public class DeterminismTests
         double independentArmsSe = Math.Sqrt(2) * result.Alignment[0].StandardError / (2 * spec.Influence!.Step);
         Assert.True(result.Influence![0].StandardError < 0.2 * independentArmsSe,
             $"influence SE {result.Influence[0].StandardError} is not far below independent arms' {independentArmsSe}");
+    }
+
+    [Fact]
+    public void MomentsArmsStayCoupledWhereTheShiftedWeightCrossesASamplerThreshold()
+    {
+        // theta's curated weight 0.094 +- 0.02 at n = 64: its arms expect 4.7 and 7.3 curated samples.
+        // A sampler rule that read a weight (an earlier one drew a source expecting at most 6 samples
+        // one by one) sends such arms down different paths: their influence SE was 3.2x the per-sample
+        // loop's. Coupled arms give the two samplers comparable SEs (measured 1.0x): at most 2x.
+        var spec = SpecText.Load(SpecText.Pair.Replace("n = 16", "n = 64")
+            .Replace("weights = { real = 0.4, curated = 0.3, cross = { phi = 0.3 } }", "weights = { real = 0.506, curated = 0.094, cross = { phi = 0.4 } }"))
+            with { Replicates = 4096, Rounds = 60, BurnIn = 20 };
+        var options = new RunOptions { Backend = Backends.Cpu };
+        var moments = SimulationRunner.Run(spec with { Sampler = Sampler.Moments }, options).Influence![0].StandardError;
+        var samples = SimulationRunner.Run(spec with { Sampler = Sampler.Samples }, options).Influence![0].StandardError;
+        Assert.True(moments < 2 * samples, $"influence SE {moments} under moments against {samples} per sample: the arms are not coupled");
     }
 }
