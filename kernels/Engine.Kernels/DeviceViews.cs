@@ -55,7 +55,7 @@ public readonly struct DeviceUniformStream<T>(uint seed, uint key1, uint counter
 
     /// <summary>The block of the thread's replicate, word 2 completed by the thread's own low bits.</summary>
     public static (T U0, T U1) UniformsAt(DeviceUniformStream<T> stream, uint counter1, uint counter2High, T counter2Low, uint counter3) =>
-        T.Uniforms(stream._seed, stream._key1, stream._counter0, counter1, counter2High | (uint)T.ToDouble(counter2Low), counter3);
+        T.Uniforms(stream._seed, stream._key1, stream._counter0, counter1, Word2(counter2High, counter2Low), counter3);
 
     /// <summary>The normals of the thread's replicate.</summary>
     public static (T Z0, T Z1) Normals(DeviceUniformStream<T> stream, uint counter1, uint counter2, uint counter3) =>
@@ -63,9 +63,12 @@ public readonly struct DeviceUniformStream<T>(uint seed, uint key1, uint counter
 
     /// <summary>The normals of the thread's replicate, word 2 completed by the thread's own low bits.</summary>
     public static (T Z0, T Z1) NormalsAt(DeviceUniformStream<T> stream, uint counter1, uint counter2High, T counter2Low, uint counter3) =>
-        T.Normals(stream._ziggurat, stream._seed, stream._key1, stream._counter0, counter1, counter2High | (uint)T.ToDouble(counter2Low), counter3);
+        T.Normals(stream._ziggurat, stream._seed, stream._key1, stream._counter0, counter1, Word2(counter2High, counter2Low), counter3);
+
+    /// <summary>Counter word 2: the shared high bits and the thread's own low bits (an integer below 2^24, held as a number).</summary>
+    private static uint Word2(uint counter2High, T counter2Low) => counter2High | (uint)T.ToDouble(counter2Low);
 
     /// <summary>A normal and a uniform from one block of the thread's replicate, word 2 completed by the thread's own low bits.</summary>
     public static (T Z, T U) NormalAndUniformAt(DeviceUniformStream<T> stream, uint counter1, uint counter2High, T counter2Low, uint counter3) =>
-        T.NormalAndUniform(stream._ziggurat, stream._seed, stream._key1, stream._counter0, counter1, counter2High | (uint)T.ToDouble(counter2Low), counter3);
+        T.NormalAndUniform(stream._ziggurat, stream._seed, stream._key1, stream._counter0, counter1, Word2(counter2High, counter2Low), counter3);
 }

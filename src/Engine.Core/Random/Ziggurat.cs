@@ -101,8 +101,8 @@ public static partial class Ziggurat
     {
         var block = Philox4x32.Generate(key0, key1, counter0, counter1, counter2, counter3);
         double u0 = ReplicateStream.UniformFromBits(block.X0, block.X1), u1 = ReplicateStream.UniformFromBits(block.X2, block.X3);
-        double z0 = Accepted(table, u0, block.X1) ? Fast(table, u0, block.X1) : Slow(table, false, u0, block.X1, key0, key1, counter0, counter1, counter2, counter3, 0);
-        double z1 = Accepted(table, u1, block.X3) ? Fast(table, u1, block.X3) : Slow(table, false, u1, block.X3, key0, key1, counter0, counter1, counter2, counter3, 1);
+        double z0 = Normal(table, u0, block.X1, key0, key1, counter0, counter1, counter2, counter3, 0);
+        double z1 = Normal(table, u1, block.X3, key0, key1, counter0, counter1, counter2, counter3, 1);
         return (z0, z1);
     }
 
@@ -113,8 +113,8 @@ public static partial class Ziggurat
     {
         var block = Philox4x32.Generate(key0, key1, counter0, counter1, counter2, counter3);
         float u0 = UniformSingle(block.X0), u1 = UniformSingle(block.X2);
-        float z0 = AcceptedSingle(table, u0, block.X1) ? FastSingle(table, u0, block.X1) : (float)Slow(table, true, u0, block.X1, key0, key1, counter0, counter1, counter2, counter3, 0);
-        float z1 = AcceptedSingle(table, u1, block.X3) ? FastSingle(table, u1, block.X3) : (float)Slow(table, true, u1, block.X3, key0, key1, counter0, counter1, counter2, counter3, 1);
+        float z0 = NormalSingle(table, u0, block.X1, key0, key1, counter0, counter1, counter2, counter3, 0);
+        float z1 = NormalSingle(table, u1, block.X3, key0, key1, counter0, counter1, counter2, counter3, 1);
         return (z0, z1);
     }
 
@@ -129,7 +129,7 @@ public static partial class Ziggurat
     {
         var block = Philox4x32.Generate(key0, key1, counter0, counter1, counter2, counter3);
         double u0 = ReplicateStream.UniformFromBits(block.X0, block.X1);
-        double z = Accepted(table, u0, block.X1) ? Fast(table, u0, block.X1) : Slow(table, false, u0, block.X1, key0, key1, counter0, counter1, counter2, counter3, 0);
+        double z = Normal(table, u0, block.X1, key0, key1, counter0, counter1, counter2, counter3, 0);
         return (z, ReplicateStream.UniformFromBits(block.X2, block.X3));
     }
 
@@ -140,7 +140,7 @@ public static partial class Ziggurat
     {
         var block = Philox4x32.Generate(key0, key1, counter0, counter1, counter2, counter3);
         float u0 = UniformSingle(block.X0);
-        float z = AcceptedSingle(table, u0, block.X1) ? FastSingle(table, u0, block.X1) : (float)Slow(table, true, u0, block.X1, key0, key1, counter0, counter1, counter2, counter3, 0);
+        float z = NormalSingle(table, u0, block.X1, key0, key1, counter0, counter1, counter2, counter3, 0);
         return (z, UniformSingle(block.X2));
     }
 
@@ -165,6 +165,18 @@ public static partial class Ziggurat
     /// <summary>A uniform in [0, 1) from the top 24 bits of a Philox word (the single-precision stream).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float UniformSingle(uint word) => (int)(word >> 8) * (1f / (1 << 24));
+
+    /// <summary>Normal <paramref name="normal"/> of a block from its position uniform and the word holding its layer and sign, at double resolution.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double Normal<TTable>(TTable table, double u, uint bits, uint key0, uint key1, uint counter0, uint counter1, uint counter2, uint counter3, int normal)
+        where TTable : IZigguratTable<TTable> =>
+        Accepted(table, u, bits) ? Fast(table, u, bits) : Slow(table, false, u, bits, key0, key1, counter0, counter1, counter2, counter3, normal);
+
+    /// <summary>As <see cref="Normal{TTable}"/> at float resolution, decided in float arithmetic as the float lanes decide it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float NormalSingle<TTable>(TTable table, float u, uint bits, uint key0, uint key1, uint counter0, uint counter1, uint counter2, uint counter3, int normal)
+        where TTable : IZigguratTable<TTable> =>
+        AcceptedSingle(table, u, bits) ? FastSingle(table, u, bits) : (float)Slow(table, true, u, bits, key0, key1, counter0, counter1, counter2, counter3, normal);
 
     /// <summary>Whether the fast path takes the draw at double resolution: u &lt; R[layer].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -168,10 +168,7 @@ public readonly struct Vector128Lane(Vector128<double> value) : ILane<Vector128L
     private static (Vector128Lane Z0, Vector128Lane Z1) NormalsOf(in PhiloxKey key, Vector128<ulong> c0, Vector128<ulong> c1, Vector128<ulong> c2, Vector128<ulong> c3)
     {
         Vector128<ulong> x0 = c0, x1 = c1, x2 = c2, x3 = c3;
-        for (int round = 0; round < Philox4x32.Rounds; round++)
-        {
-            PhiloxRound(ref x0, ref x1, ref x2, ref x3, in key, round);
-        }
+        PhiloxRounds(in key, ref x0, ref x1, ref x2, ref x3);
         var z0 = ZigguratFast(ToUniform(x0, x1), x1, out var reject0);
         var z1 = ZigguratFast(ToUniform(x2, x3), x3, out var reject1);
         uint rejected0 = (uint)Vector128.ExtractMostSignificantBits(reject0), rejected1 = (uint)Vector128.ExtractMostSignificantBits(reject1);
@@ -185,15 +182,16 @@ public readonly struct Vector128Lane(Vector128<double> value) : ILane<Vector128L
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static (Vector128Lane Z, Vector128Lane U) NormalAndUniformWithWord2(in PhiloxKey key, uint counter0, uint counter1, uint counter2High, Vector128Lane counter2Low, uint counter3)
+    public static (Vector128Lane Z, Vector128Lane U) NormalAndUniformWithWord2(in PhiloxKey key, uint counter0, uint counter1, uint counter2High, Vector128Lane counter2Low, uint counter3) =>
+        NormalAndUniformOf(in key, Vector128.Create((ulong)counter0) + LaneIndex, Vector128.Create((ulong)counter1),
+            Vector128.Create((ulong)counter2High) | Vector128.ConvertToUInt64(counter2Low.Value), Vector128.Create((ulong)counter3));
+
+    /// <summary>As <see cref="NormalsOf"/>, the ziggurat on words 0 and 1 only, and the uniform of words 2 and 3.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector128Lane Z, Vector128Lane U) NormalAndUniformOf(in PhiloxKey key, Vector128<ulong> c0, Vector128<ulong> c1, Vector128<ulong> c2, Vector128<ulong> c3)
     {
-        Vector128<ulong> c0 = Vector128.Create((ulong)counter0) + LaneIndex, c1 = Vector128.Create((ulong)counter1),
-            c2 = Vector128.Create((ulong)counter2High) | Vector128.ConvertToUInt64(counter2Low.Value), c3 = Vector128.Create((ulong)counter3);
         Vector128<ulong> x0 = c0, x1 = c1, x2 = c2, x3 = c3;
-        for (int round = 0; round < Philox4x32.Rounds; round++)
-        {
-            PhiloxRound(ref x0, ref x1, ref x2, ref x3, in key, round);
-        }
+        PhiloxRounds(in key, ref x0, ref x1, ref x2, ref x3);
         var z = ZigguratFast(ToUniform(x0, x1), x1, out var reject);
         uint rejected = (uint)Vector128.ExtractMostSignificantBits(reject);
         if (rejected != 0)
@@ -291,10 +289,17 @@ public readonly struct Vector128Lane(Vector128<double> value) : ILane<Vector128L
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (Vector128Lane U0, Vector128Lane U1) Philox(in PhiloxKey key, Vector128<ulong> c0, Vector128<ulong> c1, Vector128<ulong> c2, Vector128<ulong> c3)
     {
+        PhiloxRounds(in key, ref c0, ref c1, ref c2, ref c3);
+        return (new(ToUniform(c0, c1)), new(ToUniform(c2, c3)));
+    }
+
+    /// <summary>The ten Philox4x32 rounds on the lanes' counters, in place.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PhiloxRounds(in PhiloxKey key, ref Vector128<ulong> c0, ref Vector128<ulong> c1, ref Vector128<ulong> c2, ref Vector128<ulong> c3)
+    {
         for (int round = 0; round < Philox4x32.Rounds; round++)
         {
             PhiloxRound(ref c0, ref c1, ref c2, ref c3, in key, round);
         }
-        return (new(ToUniform(c0, c1)), new(ToUniform(c2, c3)));
     }
 }

@@ -168,10 +168,7 @@ public readonly struct Vector256Lane(Vector256<double> value) : ILane<Vector256L
     private static (Vector256Lane Z0, Vector256Lane Z1) NormalsOf(in PhiloxKey key, Vector256<ulong> c0, Vector256<ulong> c1, Vector256<ulong> c2, Vector256<ulong> c3)
     {
         Vector256<ulong> x0 = c0, x1 = c1, x2 = c2, x3 = c3;
-        for (int round = 0; round < Philox4x32.Rounds; round++)
-        {
-            PhiloxRound(ref x0, ref x1, ref x2, ref x3, in key, round);
-        }
+        PhiloxRounds(in key, ref x0, ref x1, ref x2, ref x3);
         var z0 = ZigguratFast(ToUniform(x0, x1), x1, out var reject0);
         var z1 = ZigguratFast(ToUniform(x2, x3), x3, out var reject1);
         uint rejected0 = (uint)Vector256.ExtractMostSignificantBits(reject0), rejected1 = (uint)Vector256.ExtractMostSignificantBits(reject1);
@@ -185,15 +182,16 @@ public readonly struct Vector256Lane(Vector256<double> value) : ILane<Vector256L
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static (Vector256Lane Z, Vector256Lane U) NormalAndUniformWithWord2(in PhiloxKey key, uint counter0, uint counter1, uint counter2High, Vector256Lane counter2Low, uint counter3)
+    public static (Vector256Lane Z, Vector256Lane U) NormalAndUniformWithWord2(in PhiloxKey key, uint counter0, uint counter1, uint counter2High, Vector256Lane counter2Low, uint counter3) =>
+        NormalAndUniformOf(in key, Vector256.Create((ulong)counter0) + LaneIndex, Vector256.Create((ulong)counter1),
+            Vector256.Create((ulong)counter2High) | Vector256.ConvertToUInt64(counter2Low.Value), Vector256.Create((ulong)counter3));
+
+    /// <summary>As <see cref="NormalsOf"/>, the ziggurat on words 0 and 1 only, and the uniform of words 2 and 3.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256Lane Z, Vector256Lane U) NormalAndUniformOf(in PhiloxKey key, Vector256<ulong> c0, Vector256<ulong> c1, Vector256<ulong> c2, Vector256<ulong> c3)
     {
-        Vector256<ulong> c0 = Vector256.Create((ulong)counter0) + LaneIndex, c1 = Vector256.Create((ulong)counter1),
-            c2 = Vector256.Create((ulong)counter2High) | Vector256.ConvertToUInt64(counter2Low.Value), c3 = Vector256.Create((ulong)counter3);
         Vector256<ulong> x0 = c0, x1 = c1, x2 = c2, x3 = c3;
-        for (int round = 0; round < Philox4x32.Rounds; round++)
-        {
-            PhiloxRound(ref x0, ref x1, ref x2, ref x3, in key, round);
-        }
+        PhiloxRounds(in key, ref x0, ref x1, ref x2, ref x3);
         var z = ZigguratFast(ToUniform(x0, x1), x1, out var reject);
         uint rejected = (uint)Vector256.ExtractMostSignificantBits(reject);
         if (rejected != 0)
@@ -291,10 +289,17 @@ public readonly struct Vector256Lane(Vector256<double> value) : ILane<Vector256L
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (Vector256Lane U0, Vector256Lane U1) Philox(in PhiloxKey key, Vector256<ulong> c0, Vector256<ulong> c1, Vector256<ulong> c2, Vector256<ulong> c3)
     {
+        PhiloxRounds(in key, ref c0, ref c1, ref c2, ref c3);
+        return (new(ToUniform(c0, c1)), new(ToUniform(c2, c3)));
+    }
+
+    /// <summary>The ten Philox4x32 rounds on the lanes' counters, in place.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PhiloxRounds(in PhiloxKey key, ref Vector256<ulong> c0, ref Vector256<ulong> c1, ref Vector256<ulong> c2, ref Vector256<ulong> c3)
+    {
         for (int round = 0; round < Philox4x32.Rounds; round++)
         {
             PhiloxRound(ref c0, ref c1, ref c2, ref c3, in key, round);
         }
-        return (new(ToUniform(c0, c1)), new(ToUniform(c2, c3)));
     }
 }

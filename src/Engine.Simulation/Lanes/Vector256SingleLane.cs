@@ -169,13 +169,22 @@ public readonly struct Vector256SingleLane(Vector256<float> value) : ILane<Vecto
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (Vector256SingleLane U0, Vector256SingleLane U1) Philox(in PhiloxKey key, Vector256<uint> c0, uint counter1, Vector256<uint> c2, uint counter3)
     {
-        var c1 = Vector256.Create(counter1);
-        var c3 = Vector256.Create(counter3);
+        PhiloxBlock(in key, c0, counter1, c2, counter3, out var x0, out _, out var x2, out _);
+        return (new(ToUniform(x0)), new(ToUniform(x2)));
+    }
+
+    /// <summary>Philox4x32-10 on the lanes' counters (words 1 and 3 shared).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PhiloxBlock(in PhiloxKey key, Vector256<uint> c0, uint counter1, Vector256<uint> c2, uint counter3, out Vector256<uint> x0, out Vector256<uint> x1, out Vector256<uint> x2, out Vector256<uint> x3)
+    {
+        x0 = c0;
+        x1 = Vector256.Create(counter1);
+        x2 = c2;
+        x3 = Vector256.Create(counter3);
         for (int round = 0; round < Philox4x32.Rounds; round++)
         {
-            PhiloxRound(ref c0, ref c1, ref c2, ref c3, in key, round);
+            PhiloxRound(ref x0, ref x1, ref x2, ref x3, in key, round);
         }
-        return (new(ToUniform(c0)), new(ToUniform(c2)));
     }
 
     /// <summary>One Philox4x32 round on eight counters held in the 32-bit lanes of four registers.</summary>
@@ -208,11 +217,7 @@ public readonly struct Vector256SingleLane(Vector256<float> value) : ILane<Vecto
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (Vector256SingleLane Z0, Vector256SingleLane Z1) NormalsOf(in PhiloxKey key, Vector256<uint> c0, uint counter1, Vector256<uint> c2, uint counter3)
     {
-        Vector256<uint> x0 = c0, x1 = Vector256.Create(counter1), x2 = c2, x3 = Vector256.Create(counter3);
-        for (int round = 0; round < Philox4x32.Rounds; round++)
-        {
-            PhiloxRound(ref x0, ref x1, ref x2, ref x3, in key, round);
-        }
+        PhiloxBlock(in key, c0, counter1, c2, counter3, out var x0, out var x1, out var x2, out var x3);
         var z0 = ZigguratFast(ToUniform(x0), x1, out var reject0);
         var z1 = ZigguratFast(ToUniform(x2), x3, out var reject1);
         uint rejected0 = Vector256.ExtractMostSignificantBits(reject0), rejected1 = Vector256.ExtractMostSignificantBits(reject1);
@@ -226,15 +231,14 @@ public readonly struct Vector256SingleLane(Vector256<float> value) : ILane<Vecto
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static (Vector256SingleLane Z, Vector256SingleLane U) NormalAndUniformWithWord2(in PhiloxKey key, uint counter0, uint counter1, uint counter2High, Vector256SingleLane counter2Low, uint counter3)
+    public static (Vector256SingleLane Z, Vector256SingleLane U) NormalAndUniformWithWord2(in PhiloxKey key, uint counter0, uint counter1, uint counter2High, Vector256SingleLane counter2Low, uint counter3) =>
+        NormalAndUniformOf(in key, Vector256.Create(counter0) + LaneIndex, counter1, Vector256.Create(counter2High) | Vector256.ConvertToUInt32(counter2Low.Value), counter3);
+
+    /// <summary>As <see cref="NormalsOf"/>, the ziggurat on words 0 and 1 only, and the uniform of word 2.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256SingleLane Z, Vector256SingleLane U) NormalAndUniformOf(in PhiloxKey key, Vector256<uint> c0, uint counter1, Vector256<uint> c2, uint counter3)
     {
-        var c0 = Vector256.Create(counter0) + LaneIndex;
-        var c2 = Vector256.Create(counter2High) | Vector256.ConvertToUInt32(counter2Low.Value);
-        Vector256<uint> x0 = c0, x1 = Vector256.Create(counter1), x2 = c2, x3 = Vector256.Create(counter3);
-        for (int round = 0; round < Philox4x32.Rounds; round++)
-        {
-            PhiloxRound(ref x0, ref x1, ref x2, ref x3, in key, round);
-        }
+        PhiloxBlock(in key, c0, counter1, c2, counter3, out var x0, out var x1, out var x2, out _);
         var z = ZigguratFast(ToUniform(x0), x1, out var reject);
         uint rejected = Vector256.ExtractMostSignificantBits(reject);
         if (rejected != 0)

@@ -166,29 +166,21 @@ public readonly struct Vector256Singlex2Lane(Vector256<float> low, Vector256<flo
         NormalsPair(in key, Vector256.Create<uint>(counter0[..8]), Vector256.Create<uint>(counter0[8..16]), counter1,
             Vector256.Create<uint>(counter2[..8]), Vector256.Create<uint>(counter2[8..16]), counter3);
 
-    /// <summary>Philox4x32-10 on both halves' counters, their rounds interleaved: two independent dependency chains for the core to overlap.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void PhiloxBoth(in PhiloxKey key, ref Vector256<uint> x0, ref Vector256<uint> x1, ref Vector256<uint> x2, ref Vector256<uint> x3, ref Vector256<uint> y0, ref Vector256<uint> y1, ref Vector256<uint> y2, ref Vector256<uint> y3)
-    {
-        for (int round = 0; round < Philox4x32.Rounds; round++)
-        {
-            Vector256SingleLane.PhiloxRound(ref x0, ref x1, ref x2, ref x3, in key, round);
-            Vector256SingleLane.PhiloxRound(ref y0, ref y1, ref y2, ref y3, in key, round);
-        }
-    }
-
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (Vector256Singlex2Lane Z, Vector256Singlex2Lane U) NormalAndUniformWithWord2(in PhiloxKey key, uint counter0, uint counter1, uint counter2High, Vector256Singlex2Lane counter2Low, uint counter3)
     {
-        var a0 = Vector256.Create(counter0) + Vector256SingleLane.LaneIndex;
-        var b0 = a0 + Vector256.Create(8u);
+        var low0 = Vector256.Create(counter0) + Vector256SingleLane.LaneIndex;
         var high2 = Vector256.Create(counter2High);
-        Vector256<uint> a2 = high2 | Vector256.ConvertToUInt32(counter2Low.Low), b2 = high2 | Vector256.ConvertToUInt32(counter2Low.High);
-        var c1 = Vector256.Create(counter1);
-        var c3 = Vector256.Create(counter3);
-        Vector256<uint> x0 = a0, x1 = c1, x2 = a2, x3 = c3, y0 = b0, y1 = c1, y2 = b2, y3 = c3;
-        PhiloxBoth(in key, ref x0, ref x1, ref x2, ref x3, ref y0, ref y1, ref y2, ref y3);
+        return NormalAndUniformPair(in key, low0, low0 + Vector256.Create(8u), counter1, high2 | Vector256.ConvertToUInt32(counter2Low.Low), high2 | Vector256.ConvertToUInt32(counter2Low.High), counter3);
+    }
+
+    /// <summary>As <see cref="NormalsPair"/>, the ziggurat on words 0 and 1 only, and the uniform of word 2.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256Singlex2Lane Z, Vector256Singlex2Lane U) NormalAndUniformPair(
+        in PhiloxKey key, Vector256<uint> a0, Vector256<uint> b0, uint counter1, Vector256<uint> a2, Vector256<uint> b2, uint counter3)
+    {
+        PhiloxBoth(in key, a0, b0, counter1, a2, b2, counter3, out var x0, out var x1, out var x2, out _, out var y0, out var y1, out var y2, out _);
         var zLow = Vector256SingleLane.ZigguratFast(Vector256SingleLane.ToUniform(x0), x1, out var rejectLow);
         var zHigh = Vector256SingleLane.ZigguratFast(Vector256SingleLane.ToUniform(y0), y1, out var rejectHigh);
         uint rejectedLow = Vector256.ExtractMostSignificantBits(rejectLow), rejectedHigh = Vector256.ExtractMostSignificantBits(rejectHigh);
@@ -200,15 +192,12 @@ public readonly struct Vector256Singlex2Lane(Vector256<float> low, Vector256<flo
         return (new(zLow, zHigh), new(Vector256SingleLane.ToUniform(x2), Vector256SingleLane.ToUniform(y2)));
     }
 
-    /// <summary>The Philox rounds of both halves interleaved, then the ziggurat on each half.</summary>
+    /// <summary>Both halves' blocks (<see cref="PhiloxBoth"/>), then the ziggurat on each half.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (Vector256Singlex2Lane Z0, Vector256Singlex2Lane Z1) NormalsPair(
         in PhiloxKey key, Vector256<uint> a0, Vector256<uint> b0, uint counter1, Vector256<uint> a2, Vector256<uint> b2, uint counter3)
     {
-        var c1 = Vector256.Create(counter1);
-        var c3 = Vector256.Create(counter3);
-        Vector256<uint> x0 = a0, x1 = c1, x2 = a2, x3 = c3, y0 = b0, y1 = c1, y2 = b2, y3 = c3;
-        PhiloxBoth(in key, ref x0, ref x1, ref x2, ref x3, ref y0, ref y1, ref y2, ref y3);
+        PhiloxBoth(in key, a0, b0, counter1, a2, b2, counter3, out var x0, out var x1, out var x2, out var x3, out var y0, out var y1, out var y2, out var y3);
         var z0Low = Vector256SingleLane.ZigguratFast(Vector256SingleLane.ToUniform(x0), x1, out var reject0Low);
         var z1Low = Vector256SingleLane.ZigguratFast(Vector256SingleLane.ToUniform(x2), x3, out var reject1Low);
         var z0High = Vector256SingleLane.ZigguratFast(Vector256SingleLane.ToUniform(y0), y1, out var reject0High);
@@ -225,21 +214,36 @@ public readonly struct Vector256Singlex2Lane(Vector256<float> low, Vector256<flo
         return (new(z0Low, z0High), new(z1Low, z1High));
     }
 
-    /// <summary>Two groups of 8 lanes (the low half with counter words a, the high half with b), their Philox rounds interleaved.</summary>
+    /// <summary>
+    /// Philox4x32-10 on two groups of 8 lanes (the low half with counter words a, the high half with b, words 1
+    /// and 3 shared), their rounds interleaved: two independent dependency chains for the core to overlap.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PhiloxBoth(in PhiloxKey key, Vector256<uint> a0, Vector256<uint> b0, uint counter1, Vector256<uint> a2, Vector256<uint> b2, uint counter3,
+        out Vector256<uint> x0, out Vector256<uint> x1, out Vector256<uint> x2, out Vector256<uint> x3, out Vector256<uint> y0, out Vector256<uint> y1, out Vector256<uint> y2, out Vector256<uint> y3)
+    {
+        x0 = a0;
+        y0 = b0;
+        x1 = Vector256.Create(counter1);
+        y1 = x1;
+        x2 = a2;
+        y2 = b2;
+        x3 = Vector256.Create(counter3);
+        y3 = x3;
+        for (int round = 0; round < Philox4x32.Rounds; round++)
+        {
+            Vector256SingleLane.PhiloxRound(ref x0, ref x1, ref x2, ref x3, in key, round);
+            Vector256SingleLane.PhiloxRound(ref y0, ref y1, ref y2, ref y3, in key, round);
+        }
+    }
+
+    /// <summary>Both halves' blocks (<see cref="PhiloxBoth"/>) as uniforms.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (Vector256Singlex2Lane U0, Vector256Singlex2Lane U1) UniformsPair(
         in PhiloxKey key, Vector256<uint> a0, Vector256<uint> b0, uint counter1, Vector256<uint> a2, Vector256<uint> b2, uint counter3)
     {
-        var a1 = Vector256.Create(counter1);
-        var b1 = a1;
-        var a3 = Vector256.Create(counter3);
-        var b3 = a3;
-        for (int round = 0; round < Philox4x32.Rounds; round++)
-        {
-            Vector256SingleLane.PhiloxRound(ref a0, ref a1, ref a2, ref a3, in key, round);
-            Vector256SingleLane.PhiloxRound(ref b0, ref b1, ref b2, ref b3, in key, round);
-        }
-        return (new(Vector256SingleLane.ToUniform(a0), Vector256SingleLane.ToUniform(b0)),
-                new(Vector256SingleLane.ToUniform(a2), Vector256SingleLane.ToUniform(b2)));
+        PhiloxBoth(in key, a0, b0, counter1, a2, b2, counter3, out var x0, out _, out var x2, out _, out var y0, out _, out var y2, out _);
+        return (new(Vector256SingleLane.ToUniform(x0), Vector256SingleLane.ToUniform(y0)),
+                new(Vector256SingleLane.ToUniform(x2), Vector256SingleLane.ToUniform(y2)));
     }
 }

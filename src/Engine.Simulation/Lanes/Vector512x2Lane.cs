@@ -142,24 +142,36 @@ public readonly struct Vector512x2Lane(Vector512<double> low, Vector512<double> 
     }
 
     /// <summary>
-    /// Two groups of 8 lanes (the low half with counter words a, the high half with b), their Philox rounds
-    /// interleaved: two independent dependency chains for the core to overlap.
+    /// Philox4x32-10 on two groups of 8 lanes (the low half with counter words a, the high half with b, words
+    /// 1 and 3 shared), their rounds interleaved: two independent dependency chains for the core to overlap.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PhiloxBoth(in PhiloxKey key, Vector512<ulong> a0, Vector512<ulong> b0, uint counter1, Vector512<ulong> a2, Vector512<ulong> b2, uint counter3,
+        out Vector512<ulong> x0, out Vector512<ulong> x1, out Vector512<ulong> x2, out Vector512<ulong> x3, out Vector512<ulong> y0, out Vector512<ulong> y1, out Vector512<ulong> y2, out Vector512<ulong> y3)
+    {
+        x0 = a0;
+        y0 = b0;
+        x1 = Vector512.Create((ulong)counter1);
+        y1 = x1;
+        x2 = a2;
+        y2 = b2;
+        x3 = Vector512.Create((ulong)counter3);
+        y3 = x3;
+        for (int round = 0; round < Philox4x32.Rounds; round++)
+        {
+            Vector512Lane.PhiloxRound(ref x0, ref x1, ref x2, ref x3, in key, round);
+            Vector512Lane.PhiloxRound(ref y0, ref y1, ref y2, ref y3, in key, round);
+        }
+    }
+
+    /// <summary>Both halves' blocks (<see cref="PhiloxBoth"/>) as uniforms.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (Vector512x2Lane U0, Vector512x2Lane U1) UniformsPair(
         in PhiloxKey key, Vector512<ulong> a0, Vector512<ulong> b0, uint counter1, Vector512<ulong> a2, Vector512<ulong> b2, uint counter3)
     {
-        var a1 = Vector512.Create((ulong)counter1);
-        var b1 = a1;
-        var a3 = Vector512.Create((ulong)counter3);
-        var b3 = a3;
-        for (int round = 0; round < Philox4x32.Rounds; round++)
-        {
-            Vector512Lane.PhiloxRound(ref a0, ref a1, ref a2, ref a3, in key, round);
-            Vector512Lane.PhiloxRound(ref b0, ref b1, ref b2, ref b3, in key, round);
-        }
-        return (new(Vector512Lane.ToUniform(a0, a1), Vector512Lane.ToUniform(b0, b1)),
-                new(Vector512Lane.ToUniform(a2, a3), Vector512Lane.ToUniform(b2, b3)));
+        PhiloxBoth(in key, a0, b0, counter1, a2, b2, counter3, out var x0, out var x1, out var x2, out var x3, out var y0, out var y1, out var y2, out var y3);
+        return (new(Vector512Lane.ToUniform(x0, x1), Vector512Lane.ToUniform(y0, y1)),
+                new(Vector512Lane.ToUniform(x2, x3), Vector512Lane.ToUniform(y2, y3)));
     }
 
     /// <inheritdoc />
@@ -185,29 +197,22 @@ public readonly struct Vector512x2Lane(Vector512<double> low, Vector512<double> 
         return NormalsPair(in key, low0, low0 + Vector512.Create((ulong)8), counter1, word2, word2, counter3);
     }
 
-    /// <summary>Philox4x32-10 on both halves' counters, their rounds interleaved: two independent dependency chains for the core to overlap.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void PhiloxBoth(in PhiloxKey key, ref Vector512<ulong> x0, ref Vector512<ulong> x1, ref Vector512<ulong> x2, ref Vector512<ulong> x3, ref Vector512<ulong> y0, ref Vector512<ulong> y1, ref Vector512<ulong> y2, ref Vector512<ulong> y3)
-    {
-        for (int round = 0; round < Philox4x32.Rounds; round++)
-        {
-            Vector512Lane.PhiloxRound(ref x0, ref x1, ref x2, ref x3, in key, round);
-            Vector512Lane.PhiloxRound(ref y0, ref y1, ref y2, ref y3, in key, round);
-        }
-    }
-
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (Vector512x2Lane Z, Vector512x2Lane U) NormalAndUniformWithWord2(in PhiloxKey key, uint counter0, uint counter1, uint counter2High, Vector512x2Lane counter2Low, uint counter3)
     {
-        var a0 = Vector512.Create((ulong)counter0) + Vector512Lane.LaneIndex;
-        var b0 = a0 + Vector512.Create((ulong)8);
+        var low0 = Vector512.Create((ulong)counter0) + Vector512Lane.LaneIndex;
         var high2 = Vector512.Create((ulong)counter2High);
-        Vector512<ulong> a2 = high2 | Vector512.ConvertToUInt64(counter2Low.Low), b2 = high2 | Vector512.ConvertToUInt64(counter2Low.High);
-        var c1 = Vector512.Create((ulong)counter1);
-        var c3 = Vector512.Create((ulong)counter3);
-        Vector512<ulong> x0 = a0, x1 = c1, x2 = a2, x3 = c3, y0 = b0, y1 = c1, y2 = b2, y3 = c3;
-        PhiloxBoth(in key, ref x0, ref x1, ref x2, ref x3, ref y0, ref y1, ref y2, ref y3);
+        return NormalAndUniformPair(in key, low0, low0 + Vector512.Create((ulong)8), counter1,
+            high2 | Vector512.ConvertToUInt64(counter2Low.Low), high2 | Vector512.ConvertToUInt64(counter2Low.High), counter3);
+    }
+
+    /// <summary>As <see cref="NormalsPair"/>, the ziggurat on words 0 and 1 only, and the uniform of words 2 and 3.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector512x2Lane Z, Vector512x2Lane U) NormalAndUniformPair(
+        in PhiloxKey key, Vector512<ulong> a0, Vector512<ulong> b0, uint counter1, Vector512<ulong> a2, Vector512<ulong> b2, uint counter3)
+    {
+        PhiloxBoth(in key, a0, b0, counter1, a2, b2, counter3, out var x0, out var x1, out var x2, out var x3, out var y0, out var y1, out var y2, out var y3);
         var zLow = Vector512Lane.ZigguratFast(Vector512Lane.ToUniform(x0, x1), x1, out var rejectLow);
         var zHigh = Vector512Lane.ZigguratFast(Vector512Lane.ToUniform(y0, y1), y1, out var rejectHigh);
         uint rejected = (uint)Vector512.ExtractMostSignificantBits(rejectLow) | (uint)Vector512.ExtractMostSignificantBits(rejectHigh) << 8;
@@ -218,15 +223,12 @@ public readonly struct Vector512x2Lane(Vector512<double> low, Vector512<double> 
         return (new(zLow, zHigh), new(Vector512Lane.ToUniform(x2, x3), Vector512Lane.ToUniform(y2, y3)));
     }
 
-    /// <summary>The Philox rounds of both halves interleaved, as in <see cref="UniformsPair"/>, then the ziggurat on each half.</summary>
+    /// <summary>Both halves' blocks (<see cref="PhiloxBoth"/>), then the ziggurat on each half.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (Vector512x2Lane Z0, Vector512x2Lane Z1) NormalsPair(
         in PhiloxKey key, Vector512<ulong> a0, Vector512<ulong> b0, uint counter1, Vector512<ulong> a2, Vector512<ulong> b2, uint counter3)
     {
-        var c1 = Vector512.Create((ulong)counter1);
-        var c3 = Vector512.Create((ulong)counter3);
-        Vector512<ulong> x0 = a0, x1 = c1, x2 = a2, x3 = c3, y0 = b0, y1 = c1, y2 = b2, y3 = c3;
-        PhiloxBoth(in key, ref x0, ref x1, ref x2, ref x3, ref y0, ref y1, ref y2, ref y3);
+        PhiloxBoth(in key, a0, b0, counter1, a2, b2, counter3, out var x0, out var x1, out var x2, out var x3, out var y0, out var y1, out var y2, out var y3);
         var z0Low = Vector512Lane.ZigguratFast(Vector512Lane.ToUniform(x0, x1), x1, out var reject0Low);
         var z1Low = Vector512Lane.ZigguratFast(Vector512Lane.ToUniform(x2, x3), x3, out var reject1Low);
         var z0High = Vector512Lane.ZigguratFast(Vector512Lane.ToUniform(y0, y1), y1, out var reject0High);
