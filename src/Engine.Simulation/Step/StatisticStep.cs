@@ -171,7 +171,7 @@ public static class StatisticStep
         // By n alone, never by how many weights are positive: the arms of an influence estimate may
         // differ there (a weight shifted to 0), and must still read the same uniforms. With no
         // boundary at all the counts are fixed and nothing is drawn.
-        bool oneLeaf = model.N <= RootLeafTrials && Boundaries<TC>(in model, constants) >= 1;
+        bool oneLeaf = model.N <= RootLeafTrials && HasBoundary<TC>(in model, constants);
         if (oneLeaf)
         {
             LeafCountsBelow<T, TV, TC, TU>(in model, constants, index, round, stream, totalWeight, counts);
@@ -191,15 +191,17 @@ public static class StatisticStep
         }
     }
 
-    /// <summary>The boundaries <see cref="SourceCounts"/> counts below: the positive sources before the last.</summary>
-    private static int Boundaries<TC>(in ModelParameters model, TC constants) where TC : IConstantView<TC>, allows ref struct
+    /// <summary>Whether <see cref="SourceCounts"/> counts below any boundary: a positive source before the last.</summary>
+    private static bool HasBoundary<TC>(in ModelParameters model, TC constants) where TC : IConstantView<TC>, allows ref struct
     {
-        int boundaries = 0;
         for (int s = 0; s < model.LastPositiveSource; s++)
         {
-            boundaries += TC.Read(constants, model.Weights + s) > 0 ? 1 : 0;
+            if (TC.Read(constants, model.Weights + s) > 0)
+            {
+                return true;
+            }
         }
-        return boundaries;
+        return false;
     }
 
     /// <summary>
