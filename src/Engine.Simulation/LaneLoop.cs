@@ -136,6 +136,7 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
     /// the span is empty) and stationary J_i(p_j) (M x M lanes, averaged over rounds
     /// burn_in+1..rounds). Returns the mask of the lanes that stayed finite.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public TLane Run(long firstReplicate, Span<TLane> trajectory, Span<TLane> stationary)
     {
         uint key1 = (uint)((ulong)firstReplicate >> 32);
@@ -211,6 +212,7 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
     /// <summary>Lane values of normals held at once: bounds the buffer when K x d is large (the results do not depend on it).</summary>
     private const int NormalBudget = 1 << 12;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RefitModel(uint counter0, int round, int i, Span<TLane> newMean, Span<TLane> newCov)
     {
         if (_spec.Sampler == Sampler.Moments && StatisticStep.DrawsStatistics(in _parameters[i]))
@@ -291,6 +293,7 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
     }
 
     /// <summary>Model i's refit on its sources' sufficient statistics (<see cref="StatisticStep.Refit"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RefitByStatistics(uint counter0, int round, int i, Span<TLane> newMean, Span<TLane> newCov)
     {
         int d = _d, dd = d * d;
@@ -309,6 +312,7 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
     /// the chosen one is written back. The draws are addressed by counter, so the results are
     /// those of choosing in place. Returns the normals generated.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private long CurateCompacted(uint counter0, int round, int i, int first, int count)
     {
         var spec = _models[i].Spec;
@@ -397,6 +401,7 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
     /// table (real: the data; curated: the tilted law for K = inf, else the model, whose candidate
     /// 0 it is; self; cross: the other model's newest parameters).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void PrepareSources(int i)
     {
         var spec = _models[i].Spec;
@@ -446,6 +451,7 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
     /// selecting the sources' means and factors first, and each lane's sample is the same
     /// operations on the same numbers either way.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void DrawFromSource(int i, LoopModel model, TLane uSource, int fixedSource, Span<TLane> z, Span<TLane> x)
     {
         int d = _d, dd = d * d;
@@ -496,6 +502,7 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
     /// selected into the lanes that chose it. The same operations on the same numbers as
     /// drawing from every source, so the same bits.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void DrawFromLaneSources(int i, TLane uSource, Span<TLane> z, Span<TLane> x)
     {
         int d = _d, dd = d * d, distinct = 0;
@@ -535,10 +542,12 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
     }
 
     /// <summary>Plackett-Luce choice among the K candidates of model i (<see cref="ModelStep.ChooseCandidate"/>) in the lanes of <paramref name="curated"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ChooseCandidate(int i, Span<TLane> mean, Span<TLane> cholesky, Span<TLane> normals, TLane uChoice, TLane curated, Span<TLane> x) =>
         ModelStep.ChooseCandidate<TLane, LaneSpan<TLane>, ConstantSpan>(in _parameters[i], new ConstantSpan(_constants), _d, mean, cholesky, normals, uChoice, curated, x,
             _candidates, _weights, _picks);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private TLane ParametersFinite()
     {
         var finite = TLane.AllTrue;
@@ -554,6 +563,7 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
     }
 
     /// <summary>Records round <paramref name="round"/>; returns <paramref name="finite"/> less the lanes whose measured rewards are not finite.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private TLane Record(int round, Span<TLane> trajectory, Span<TLane> stationary, TLane finite)
     {
         int d = _d, dd = d * d, width = TrajectoryWidth;

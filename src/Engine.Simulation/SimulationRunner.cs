@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using Engine.Core.Results;
 using Engine.Core.Specs;
@@ -263,6 +264,7 @@ public static class SimulationRunner
     }
 
     /// <summary>One block: its replicates in groups of one lane width, added to the statistics in replicate order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunBlock<TLane>(SimulationSpec spec, SimulationSpec[] arms, long block, BlockStatistics statistics) where TLane : struct, ILane<TLane>
     {
         var loops = arms.Select(arm => new LaneLoop<TLane>(arm)).ToArray();

@@ -149,6 +149,7 @@ public static partial class Ziggurat
     /// <see cref="NormalPair(uint, uint, uint, uint, uint, uint)"/> draws it: the SIMD lanes finish their
     /// rejected lanes with it (recomputing the block is cheaper than keeping it live in registers).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double NormalOfBlock(uint key0, uint key1, uint counter0, uint counter1, uint counter2, uint counter3, int normal)
     {
         var (z0, z1) = NormalPair(key0, key1, counter0, counter1, counter2, counter3);
@@ -156,6 +157,7 @@ public static partial class Ziggurat
     }
 
     /// <summary>Normal <paramref name="normal"/> of the block at float resolution, as <see cref="NormalPairSingle"/> draws it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float NormalOfBlockSingle(uint key0, uint key1, uint counter0, uint counter1, uint counter2, uint counter3, int normal)
     {
         var (z0, z1) = NormalPairSingle(new HostTable(), key0, key1, counter0, counter1, counter2, counter3);
@@ -219,6 +221,7 @@ public static partial class Ziggurat
     /// <param name="counter2">Counter word 2.</param>
     /// <param name="counter3">Counter word 3.</param>
     /// <param name="normal">Which normal of the block (0 or 1).</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Slow<TTable>(TTable table, bool single, double u, uint bits, uint key0, uint key1, uint counter0, uint counter1, uint counter2, uint counter3, int normal)
         where TTable : IZigguratTable<TTable>
     {

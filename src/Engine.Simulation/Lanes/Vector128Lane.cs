@@ -234,7 +234,7 @@ public readonly struct Vector128Lane(Vector128<double> value) : ILane<Vector128L
     /// The (width, ratio) pairs element by element, where the unpack instruction is missing; out of
     /// line, so that it does not count against the inlining budget of the fast path's callers.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static unsafe (Vector128<double> Width, Vector128<double> Ratio) ZigguratPairsByElement(double* pairs, Vector128<long> layer)
     {
         var width = Vector128<double>.Zero;
@@ -252,7 +252,7 @@ public readonly struct Vector128Lane(Vector128<double> value) : ILane<Vector128L
     /// <see cref="Ziggurat.NormalOfBlock"/> on their own counters. Rare, so out of line, and it takes
     /// only the counters: the fast path's values need not stay live across the branch.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     internal static Vector128<double> ZigguratFinish(Vector128<double> z, uint rejected, in PhiloxKey key,
         Vector128<ulong> c0, Vector128<ulong> c1, Vector128<ulong> c2, Vector128<ulong> c3, int normal)
     {

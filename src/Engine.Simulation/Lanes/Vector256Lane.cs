@@ -234,7 +234,7 @@ public readonly struct Vector256Lane(Vector256<double> value) : ILane<Vector256L
     /// The (width, ratio) pairs element by element, where the unpack instruction is missing; out of
     /// line, so that it does not count against the inlining budget of the fast path's callers.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static unsafe (Vector256<double> Width, Vector256<double> Ratio) ZigguratPairsByElement(double* pairs, Vector256<long> layer)
     {
         var width = Vector256<double>.Zero;
@@ -252,7 +252,7 @@ public readonly struct Vector256Lane(Vector256<double> value) : ILane<Vector256L
     /// <see cref="Ziggurat.NormalOfBlock"/> on their own counters. Rare, so out of line, and it takes
     /// only the counters: the fast path's values need not stay live across the branch.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     internal static Vector256<double> ZigguratFinish(Vector256<double> z, uint rejected, in PhiloxKey key,
         Vector256<ulong> c0, Vector256<ulong> c1, Vector256<ulong> c2, Vector256<ulong> c3, int normal)
     {

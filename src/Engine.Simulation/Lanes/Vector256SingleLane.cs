@@ -277,7 +277,7 @@ public readonly struct Vector256SingleLane(Vector256<float> value) : ILane<Vecto
     }
 
     /// <summary>The (width, ratio) pairs element by element, without AVX2; out of line, off the fast path's inlining budget.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static unsafe (Vector256<float> Width, Vector256<float> Ratio) ZigguratPairsByElement(float* pairs, Vector256<int> layer)
     {
         var width = Vector256<float>.Zero;
@@ -291,7 +291,7 @@ public readonly struct Vector256SingleLane(Vector256<float> value) : ILane<Vecto
     }
 
     /// <summary>The lanes in <paramref name="rejected"/> (bit j for lane j) finished one by one by <see cref="Ziggurat.NormalOfBlockSingle"/> on their own counters (rare: out of line).</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     internal static Vector256<float> ZigguratFinish(Vector256<float> z, uint rejected, in PhiloxKey key, Vector256<uint> c0, uint counter1, Vector256<uint> c2, uint counter3, int normal)
     {
         while (rejected != 0)

@@ -244,7 +244,7 @@ public readonly struct Vector256x2Lane(Vector256<double> low, Vector256<double> 
     }
 
     /// <summary>The lanes in <paramref name="rejected"/> (bit j for lane j, the high half from bit 4) finished one by one on their own counters (rare: out of line).</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static (Vector256<double> Low, Vector256<double> High) ZigguratFinish(Vector256<double> low, Vector256<double> high, uint rejected, in PhiloxKey key,
         Vector256<ulong> a0, Vector256<ulong> b0, uint counter1, Vector256<ulong> a2, Vector256<ulong> b2, uint counter3, int normal)
     {

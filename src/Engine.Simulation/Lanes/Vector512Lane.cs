@@ -234,7 +234,7 @@ public readonly struct Vector512Lane(Vector512<double> value) : ILane<Vector512L
     /// The (width, ratio) pairs element by element, where the unpack instruction is missing; out of
     /// line, so that it does not count against the inlining budget of the fast path's callers.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static unsafe (Vector512<double> Width, Vector512<double> Ratio) ZigguratPairsByElement(double* pairs, Vector512<long> layer)
     {
         var width = Vector512<double>.Zero;
@@ -252,7 +252,7 @@ public readonly struct Vector512Lane(Vector512<double> value) : ILane<Vector512L
     /// <see cref="Ziggurat.NormalOfBlock"/> on their own counters. Rare, so out of line, and it takes
     /// only the counters: the fast path's values need not stay live across the branch.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     internal static Vector512<double> ZigguratFinish(Vector512<double> z, uint rejected, in PhiloxKey key,
         Vector512<ulong> c0, Vector512<ulong> c1, Vector512<ulong> c2, Vector512<ulong> c3, int normal)
     {

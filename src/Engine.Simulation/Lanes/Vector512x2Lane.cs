@@ -244,7 +244,7 @@ public readonly struct Vector512x2Lane(Vector512<double> low, Vector512<double> 
     }
 
     /// <summary>The lanes in <paramref name="rejected"/> (bit j for lane j, the high half from bit 8) finished one by one on their own counters (rare: out of line).</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static (Vector512<double> Low, Vector512<double> High) ZigguratFinish(Vector512<double> low, Vector512<double> high, uint rejected, in PhiloxKey key,
         Vector512<ulong> a0, Vector512<ulong> b0, uint counter1, Vector512<ulong> a2, Vector512<ulong> b2, uint counter3, int normal)
     {

@@ -49,6 +49,7 @@ public static class ModelStep
     /// zero up to rounding (relative to the largest diagonal entry) gives a zero column, so the
     /// singular covariance of a refit on n &lt;= d samples still yields L L^T = A.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void CholeskySemiDefinite<T, TV>(int d, TV a, TV lower)
         where T : struct, ILaneArithmetic<T> where TV : ILaneView<TV, T>, allows ref struct
     {
@@ -108,6 +109,7 @@ public static class ModelStep
     }
 
     /// <summary>J(p) = E_{x ~ N(mean, cov)} r(x): linear beta a.mu; quadratic -beta/2 (|mu - c|^2 + tr cov).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static T ExpectedReward<T, TV, TC>(in ModelParameters reward, TC constants, int d, TV mean, TV cov)
         where T : struct, ILaneArithmetic<T> where TV : ILaneView<TV, T>, allows ref struct where TC : IConstantView<TC>, allows ref struct
     {
@@ -135,6 +137,7 @@ public static class ModelStep
     /// overflows. Overwrites <paramref name="rewards"/> with the unnormalised weights and writes to
     /// <paramref name="picks"/> the mask of the lanes that keep each candidate.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ChoiceMasks<T, TV>(int k, TV rewards, T uniform, TV picks)
         where T : struct, ILaneArithmetic<T> where TV : ILaneView<TV, T>, allows ref struct
     {
@@ -169,6 +172,7 @@ public static class ModelStep
     /// mean + L z[c d .. c d + d - 1]. The kept candidate is written to <paramref name="x"/>.
     /// <paramref name="candidates"/> holds K d lanes, <paramref name="weights"/> and <paramref name="picks"/> K.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ChooseCandidate<T, TV, TC>(in ModelParameters model, TC constants, int d, TV mean, TV cholesky, TV normals, T uChoice, T curated, TV x,
         TV candidates, TV weights, TV picks)
         where T : struct, ILaneArithmetic<T> where TV : ILaneView<TV, T>, allows ref struct where TC : IConstantView<TC>, allows ref struct
@@ -201,6 +205,7 @@ public static class ModelStep
     /// the Cholesky factor of its covariance (<see cref="TiltedMoments"/>; for a linear reward the
     /// covariance is Sigma itself, whose factor is copied). Scratch as in TiltedMoments.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void TiltedLaw<T, TV, TC>(in ModelParameters model, TC constants, int d, TV mean, TV cov, TV cholesky, TV tiltMean, TV tiltCholesky,
         TV matrixA, TV matrixB, TV scratchLower, TV scratchCov)
         where T : struct, ILaneArithmetic<T> where TV : ILaneView<TV, T>, allows ref struct where TC : IConstantView<TC>, allows ref struct
@@ -224,6 +229,7 @@ public static class ModelStep
     /// against A = I + beta Sigma, so no inverse of Sigma is needed (it may be singular).
     /// Scratch: <paramref name="matrixA"/> and <paramref name="scratchLower"/> d x d, <paramref name="matrixB"/> d x (d + 1).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void TiltedMoments<T, TV, TC>(in ModelParameters model, TC constants, int d, TV mean, TV cov, TV tiltMean, TV tiltCov,
         TV matrixA, TV matrixB, TV scratchLower)
         where T : struct, ILaneArithmetic<T> where TV : ILaneView<TV, T>, allows ref struct where TC : IConstantView<TC>, allows ref struct
@@ -302,6 +308,7 @@ public static class ModelStep
     /// bounded by the chunk. The co-moment must be zero before the first chunk;
     /// <paramref name="scratch"/> holds d values.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AccumulateChunk<T, TV>(int d, TV samples, int count, int before, TV mean, TV comoment, TV scratch)
         where T : struct, ILaneArithmetic<T> where TV : ILaneView<TV, T>, allows ref struct
     {
@@ -361,6 +368,7 @@ public static class ModelStep
     }
 
     /// <summary>Copies the lower triangle onto the upper (the chunk sums only fill the lower one).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MirrorLower<T, TV>(int d, TV matrix)
         where T : struct, ILaneArithmetic<T> where TV : ILaneView<TV, T>, allows ref struct
     {
@@ -377,6 +385,7 @@ public static class ModelStep
     /// Sigma = co-moment / n (the 1/n of maximum likelihood: the shrinkage is the model collapse),
     /// then <see cref="ProjectCovariance"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void FinishRefit<T, TV, TC>(in ModelParameters model, TC constants, int d, TV comoment, TV newCov)
         where T : struct, ILaneArithmetic<T> where TV : ILaneView<TV, T>, allows ref struct where TC : IConstantView<TC>, allows ref struct
     {
@@ -401,6 +410,7 @@ public static class ModelStep
     /// and the population theory alike: diag keeps the diagonal, iso takes tr/d I, fixed the
     /// initial Sigma; then ridge * I is added (not to fixed).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ProjectCovariance<T, TV, TC>(in ModelParameters model, TC constants, int d, TV cov)
         where T : struct, ILaneArithmetic<T> where TV : ILaneView<TV, T>, allows ref struct where TC : IConstantView<TC>, allows ref struct
     {
@@ -456,6 +466,7 @@ public static class ModelStep
     /// replicate's uniform in every lane, so the comparisons round as the lane type does (float
     /// lanes compare in float, as their masks do).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int SourceOf<T, TC>(in ModelParameters model, TC constants, T u)
         where T : struct, ILaneArithmetic<T> where TC : IConstantView<TC>, allows ref struct
     {

@@ -192,6 +192,7 @@ public static class StatisticStep
     }
 
     /// <summary>Whether <see cref="SourceCounts"/> counts below any boundary: a positive source before the last.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool HasBoundary<TC>(in ModelParameters model, TC constants) where TC : IConstantView<TC>, allows ref struct
     {
         for (int s = 0; s < model.LastPositiveSource; s++)
@@ -210,6 +211,7 @@ public static class StatisticStep
     /// boundaries (node 1's leaf uniforms, as <see cref="CountBelow"/> places them when n is at most
     /// <see cref="SmallTrials"/>).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void LeafCountsBelow<T, TV, TC, TU>(in ModelParameters model, TC constants, int index, int round, TU stream, double totalWeight, TV counts)
         where T : struct, ILaneArithmetic<T> where TV : ILaneView<TV, T>, allows ref struct where TC : IConstantView<TC>, allows ref struct
         where TU : IUniformStream<TU, T>, allows ref struct
@@ -295,6 +297,7 @@ public static class StatisticStep
         return sum;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ClearDeviations<T, TV>(int d, TV sum, TV squares) where T : struct, ILaneArithmetic<T> where TV : ILaneView<TV, T>, allows ref struct
     {
         var zero = T.Broadcast(0);
@@ -309,6 +312,7 @@ public static class StatisticStep
     }
 
     /// <summary>Adds one draw's deviation x from the base mean (0 in lanes past their count) to the sums.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddDeviation<T, TV>(int d, bool scatter, TV x, TV sum, TV squares) where T : struct, ILaneArithmetic<T> where TV : ILaneView<TV, T>, allows ref struct
     {
         for (int r = 0; r < d; r++)
@@ -328,6 +332,7 @@ public static class StatisticStep
     }
 
     /// <summary>The mean base + sum / c and scatter squares - sum sum^T / c of c draws summed as deviations from <paramref name="baseMean"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FinishDeviations<T, TV>(int d, bool scatter, T count, TV baseMean, TV sum, TV squares, TV sourceMean, TV sourceScatter)
         where T : struct, ILaneArithmetic<T> where TV : ILaneView<TV, T>, allows ref struct
     {
