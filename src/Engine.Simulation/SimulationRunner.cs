@@ -348,6 +348,7 @@ internal sealed class BlockStatistics
         Diverged = 0;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddReplicate(double[] trajectory, double[][] stationary, double step)
     {
         for (int k = 0; k < trajectory.Length; k++)

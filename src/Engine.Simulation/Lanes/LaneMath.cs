@@ -17,6 +17,7 @@ public static class LaneMath
     private const double Sqrt2 = 1.4142135623730951;
 
     /// <summary>Natural logarithm of positive normal numbers: x = m 2^e, log m = 2 atanh((m-1)/(m+1)) by its series.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static T Log<T>(T x) where T : struct, ILane<T>
     {
         var (mantissa, exponent) = T.SplitExponent(x);
@@ -74,6 +75,7 @@ public static class LaneMath
     /// r = u - q/4 is exact, so there is no range-reduction error; sin and cos of 2 pi r in
     /// [-pi/4, pi/4] by Taylor series to degree 17 and 16 (error below 2e-19).
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static (T Sin, T Cos) SinCosTwoPi<T>(T u) where T : struct, ILane<T>
     {
         var q = T.Round(u * T.Broadcast(4));

@@ -88,10 +88,13 @@ public static class StatisticStep
     public const int SmallTrials = 16;
 
     /// <summary>
-    /// n at most which a model skips the count tree: its n uniforms are placed once for all boundaries
-    /// (<see cref="LeafCountsBelow"/>), cheaper there than each boundary's descent where there are two or more.
+    /// n at most which a model skips the count tree: its boundaries' counts are sequential binomials
+    /// drawn by inversion (<see cref="CountsByInversion"/>), one uniform each. Measured cheaper than
+    /// the tree up to n = 1000 (K = inf, 8,192 replicates on 2 cores: n = 128 0.42 s against 0.61 s,
+    /// n = 1000 0.66 s against 0.76 s), and (1/2)^1000, the smallest first probability it sums from,
+    /// is still a normal double.
     /// </summary>
-    public const int RootLeafTrials = 64;
+    public const int InversionTrials = 1000;
 
     /// <summary>
     /// Model <paramref name="index"/>'s refit on the statistics of its n samples this round, into
@@ -146,11 +149,12 @@ public static class StatisticStep
     /// <summary>
     /// The samples each source contributes: the fixed mixture's counts, or the multinomial's as the
     /// n per-sample source uniforms would give them: source s takes the uniforms in
-    /// [C_(s-1), C_s), C the normalised cumulative weights, so it takes
-    /// <see cref="CountBelow"/>(C_s) - <see cref="CountBelow"/>(C_(s-1)) and the last positive source the rest.
-    /// Every boundary reads the same tree of order statistics, so a change of one weight moves only
-    /// the counts on either side of the boundary it moves, as it does per sample: the arms of an
-    /// influence estimate stay coupled.
+    /// [C_(s-1), C_s), C the normalised cumulative weights, so it takes N(C_s) - N(C_(s-1)) and the
+    /// last positive source the rest. Up to <see cref="InversionTrials"/> the N(C_s) are sequential
+    /// binomials by inversion (<see cref="CountsByInversion"/>); above, each is <see cref="CountBelow"/>,
+    /// and every boundary reads the same tree of order statistics. Either way a step of weight
+    /// between real and curated data moves only their two counts, as it does per sample: the arms
+    /// of an influence estimate stay coupled.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SourceCounts<T, TV, TC, TU>(in ModelParameters model, TC constants, int index, int round, TU stream, TV counts)
@@ -171,10 +175,10 @@ public static class StatisticStep
         // By n alone, never by how many weights are positive: the arms of an influence estimate may
         // differ there (a weight shifted to 0), and must still read the same uniforms. With no
         // boundary at all the counts are fixed and nothing is drawn.
-        bool oneLeaf = model.N <= RootLeafTrials && HasBoundary<TC>(in model, constants);
-        if (oneLeaf)
+        bool inversion = model.N <= InversionTrials && HasBoundary<TC>(in model, constants);
+        if (inversion)
         {
-            LeafCountsBelow<T, TV, TC, TU>(in model, constants, index, round, stream, totalWeight, counts);
+            CountsByInversion<T, TV, TC, TU>(in model, constants, index, round, stream, totalWeight, counts);
         }
         for (int s = 0; s < model.Sources; s++)
         {
@@ -184,7 +188,7 @@ public static class StatisticStep
                 continue;
             }
             var upTo = s == model.LastPositiveSource ? n
-                : oneLeaf ? TV.Load(counts, s)
+                : inversion ? TV.Load(counts, s)
                 : CountBelow<T, TU>(stream, round, index, model.N, TC.Read(constants, model.Cumulative + s) / totalWeight);
             TV.Store(counts, s, upTo - below);
             below = upTo;
@@ -206,33 +210,75 @@ public static class StatisticStep
     }
 
     /// <summary>
-    /// Where n is at most <see cref="RootLeafTrials"/> the counts skip the tree: counts[s] = N(C_s) for
-    /// every positive source but the last, from one pass over n uniforms, each drawn once for all
-    /// boundaries (node 1's leaf uniforms, as <see cref="CountBelow"/> places them when n is at most
-    /// <see cref="SmallTrials"/>).
+    /// Where n is at most <see cref="InversionTrials"/> the counts skip the tree: counts[s] = N(C_s)
+    /// for every boundary s (0 .. sources - 2) by sequential binomials from the top, N(C_s) given
+    /// N(C_(s+1)) being Binomial(N(C_(s+1)), C_s / C_(s+1)), each drawn by inversion of its own uniform
+    /// (<see cref="BinomialByInversion"/>). Every boundary is drawn, whatever the weights (trailing
+    /// zero weights give C = 1 and no search), so arms whose positive weights differ still read the
+    /// same uniforms; a step between the first two sources (absorb real, the default) moves only
+    /// N(C_0), as it does per sample.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void LeafCountsBelow<T, TV, TC, TU>(in ModelParameters model, TC constants, int index, int round, TU stream, double totalWeight, TV counts)
+    private static void CountsByInversion<T, TV, TC, TU>(in ModelParameters model, TC constants, int index, int round, TU stream, double totalWeight, TV counts)
         where T : struct, ILaneArithmetic<T> where TV : ILaneView<TV, T>, allows ref struct where TC : IConstantView<TC>, allows ref struct
         where TU : IUniformStream<TU, T>, allows ref struct
     {
-        var one = T.Broadcast(1);
-        var zero = T.Broadcast(0);
-        for (int s = 0; s < model.LastPositiveSource; s++)
+        var above = T.Broadcast(model.N);
+        double boundaryAbove = 1;
+        int drawnPair = -1;
+        T u0 = default, u1 = default;
+        for (int s = model.Sources - 2; s >= 0; s--)
         {
-            TV.Store(counts, s, zero);
-        }
-        for (int pair = 0; 2 * pair < model.N; pair++)
-        {
-            var (u0, u1) = TU.UniformsAt(stream, (uint)round, (uint)index << 24, one, ReplicateStream.StatisticBlock(WeightIndex.Real, StatisticDraw.LeafUniforms, pair));
-            bool second = 2 * pair + 1 < model.N;
-            for (int s = 0; s < model.LastPositiveSource; s++)
+            double boundary = TC.Read(constants, model.Cumulative + s) / totalWeight;
+            double share = boundaryAbove > 0 ? boundary / boundaryAbove : 0;
+            if (share > 0 && share < 1 && drawnPair != s >> 1)
             {
-                var cut = T.Broadcast(TC.Read(constants, model.Cumulative + s) / totalWeight);
-                var count = TV.Load(counts, s) + T.Select(T.LessThan(u0, cut), one, zero);
-                TV.Store(counts, s, second ? count + T.Select(T.LessThan(u1, cut), one, zero) : count);
+                drawnPair = s >> 1;
+                (u0, u1) = TU.Uniforms(stream, (uint)round, (uint)index << 24, ReplicateStream.StatisticBlock(WeightIndex.Real, StatisticDraw.CountUniforms, drawnPair));
             }
+            above = BinomialByInversion<T>(above, share, (s & 1) == 0 ? u0 : u1);
+            TV.Store(counts, s, above);
+            boundaryAbove = boundary;
         }
+    }
+
+    /// <summary>
+    /// Binomial(trials, p) per lane, trials at most <see cref="InversionTrials"/>, by inversion of
+    /// <paramref name="u"/>: the smallest k with F(k) &gt; u, F summed from the probabilities
+    /// (1 - p)^t and their ratios (t - k) p / ((k + 1)(1 - p)). For p above 1/2 it counts the
+    /// complement with 1 - u, the same quantile, so that (1 - p)^t cannot underflow. A count is
+    /// nondecreasing in p at fixed u, which couples the arms of an influence estimate. p = 0 and
+    /// p = 1 read no uniform.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static T BinomialByInversion<T>(T trials, double p, T u) where T : struct, ILaneArithmetic<T>
+    {
+        var zero = T.Broadcast(0);
+        if (!(p > 0))
+        {
+            return zero;
+        }
+        if (!(p < 1))
+        {
+            return trials;
+        }
+        bool complement = p > 0.5;
+        double q = complement ? 1 - p : p;
+        var v = complement ? T.Broadcast(1) - u : u;
+        var one = T.Broadcast(1);
+        var probability = T.Exp(trials * T.Log(T.Broadcast(1 - q)));
+        var cumulative = probability;
+        var count = zero;
+        var searching = T.AndNot(T.LessThan(count, trials), T.LessThan(v, cumulative));
+        double odds = q / (1 - q);
+        for (int k = 0; T.Any(searching); k++)
+        {
+            count = T.Select(searching, count + one, count);
+            probability = probability * (trials - T.Broadcast(k)) * T.Broadcast(odds / (k + 1));
+            cumulative += probability;
+            searching = T.AndNot(T.And(searching, T.LessThan(count, trials)), T.LessThan(v, cumulative));
+        }
+        return complement ? trials - count : count;
     }
 
     /// <summary>

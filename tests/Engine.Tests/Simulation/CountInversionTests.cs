@@ -1,0 +1,176 @@
+using Engine.Core.Random;
+using Engine.Core.Specs;
+using Engine.Core.Statistics;
+using Engine.Simulation.Lanes;
+using Engine.Simulation.Step;
+using Engine.Tests.Support;
+
+namespace Engine.Tests.Simulation;
+
+/// <summary>
+/// The moments sampler's counts where n is at most <see cref="StatisticStep.InversionTrials"/>:
+/// sequential binomials, each by inversion of one uniform. The binomial's pmf, the joint law of a
+/// model's source counts (multinomial means, variances and covariances), and the coupling that an
+/// influence step from real to curated data relies on: the other sources' counts do not move.
+/// Tolerances are 5 standard errors at fixed seeds.
+/// </summary>
+public class CountInversionTests
+{
+    private const int Draws = 20_000;
+
+    [Theory]
+    [InlineData(64, 0.3)]
+    [InlineData(45, 0.8)]
+    [InlineData(7, 0.5)]
+    [InlineData(64, 0.02)]
+    [InlineData(1, 0.9)]
+    [InlineData(1000, 0.37)]
+    [InlineData(StatisticStep.InversionTrials, 0.5)]
+    public void BinomialByInversionHasTheBinomialPmf(int n, double p)
+    {
+        var key = new PhiloxKey(31, 0);
+        var frequency = new int[n + 1];
+        for (int r = 0; r < Draws; r++)
+        {
+            var (u, _) = ScalarLane.Uniforms(in key, (uint)r, 1, 0, 0);
+            double count = StatisticStep.BinomialByInversion(ScalarLane.Broadcast(n), p, u).Value;
+            Assert.True(count >= 0 && count <= n && count == Math.Floor(count), $"count {count} of {n}");
+            frequency[(int)count]++;
+        }
+        var pmf = new double[n + 1];
+        for (int k = 0; k <= n; k++)
+        {
+            pmf[k] = Math.Exp(LogChoose(n, k) + k * Math.Log(p) + (n - k) * Math.Log(1 - p));
+        }
+        // Cells expected fewer than 10 times are pooled into their tail, where a 5 SE bound holds.
+        int low = 0, high = n;
+        double lowProbability = pmf[0], highProbability = pmf[n];
+        while (low < high && lowProbability * Draws < 10)
+        {
+            lowProbability += pmf[++low];
+        }
+        while (high > low + 1 && highProbability * Draws < 10)
+        {
+            highProbability += pmf[--high];
+        }
+        for (int cell = low; cell <= high; cell++)
+        {
+            int first = cell == low ? 0 : cell, last = cell == high ? n : cell;
+            double probability = 0, frequencyOfCell = 0;
+            for (int k = first; k <= last; k++)
+            {
+                probability += pmf[k];
+                frequencyOfCell += frequency[k] / (double)Draws;
+            }
+            double se = Math.Sqrt(probability * (1 - probability) / Draws);
+            Assert.True(Math.Abs(frequencyOfCell - probability) <= 5 * se + 1e-12, $"Binomial({n}, {p}): P({first} <= N <= {last}) {frequencyOfCell} against {probability} (se {se})");
+        }
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(1.0)]
+    public void BinomialByInversionAtZeroAndOneIsDeterministic(double p)
+    {
+        var trials = ScalarLane.Broadcast(17);
+        Assert.Equal(17 * p, StatisticStep.BinomialByInversion(trials, p, ScalarLane.Broadcast(0.999)).Value);
+        Assert.Equal(17 * p, StatisticStep.BinomialByInversion(trials, p, ScalarLane.Broadcast(0.0)).Value);
+    }
+
+    [Fact]
+    public void SourceCountsAreMultinomial()
+    {
+        // theta's sources: real 0.3, curated 0.25, self 0.15, cross 0.3 (phi), n = 64.
+        var counts = Counts(Spec(0.3, 0.25), Draws);
+        double[] p = [0.3, 0.25, 0.15, 0, 0.3];
+        const int n = 64;
+        for (int s = 0; s < p.Length; s++)
+        {
+            var x = counts.Select(c => c[s]).ToArray();
+            var (mean, variance, meanSe, varianceSe) = SampleSummary.Of(x);
+            Assert.True(Math.Abs(mean - n * p[s]) <= 5 * meanSe + 1e-12, $"source {s}: mean count {mean}, expected {n * p[s]} (se {meanSe})");
+            Assert.True(Math.Abs(variance - n * p[s] * (1 - p[s])) <= 5 * varianceSe + 1e-12, $"source {s}: variance {variance}, expected {n * p[s] * (1 - p[s])} (se {varianceSe})");
+        }
+        for (int a = 0; a < p.Length; a++)
+        {
+            for (int b = a + 1; b < p.Length; b++)
+            {
+                var product = counts.Select(c => (c[a] - n * p[a]) * (c[b] - n * p[b])).ToArray();
+                var (covariance, _, se, _) = SampleSummary.Of(product);
+                Assert.True(Math.Abs(covariance + n * p[a] * p[b]) <= 5 * se + 1e-12, $"Cov(c{a}, c{b}) = {covariance}, expected {-n * p[a] * p[b]} (se {se})");
+            }
+        }
+        Assert.All(counts, c => Assert.Equal(n, c.Sum()));
+    }
+
+    [Fact]
+    public void AStepFromRealToCuratedMovesOnlyTheirCounts()
+    {
+        // The arms of an influence estimate with absorb = "real": w_cur +- h against w_real -+ h.
+        const int replicates = 4000;
+        var plus = Counts(Spec(0.3 - 0.02, 0.25 + 0.02), replicates);
+        var minus = Counts(Spec(0.3 + 0.02, 0.25 - 0.02), replicates);
+        int moved = 0;
+        for (int r = 0; r < replicates; r++)
+        {
+            for (int s = 2; s < plus[r].Length; s++)
+            {
+                Assert.True(plus[r][s] == minus[r][s], $"replicate {r}: source {s} count {plus[r][s]} against {minus[r][s]}");
+            }
+            Assert.True(plus[r][1] >= minus[r][1], $"replicate {r}: the arm with more curated weight drew fewer curated samples");
+            moved += plus[r][1] != minus[r][1] ? 1 : 0;
+        }
+        // The step moves some counts (about n 2h = 2.56 per replicate on average), so the check above has something to hold.
+        Assert.True(moved > replicates / 2, $"only {moved} of {replicates} replicates moved a count");
+    }
+
+    private static SimulationSpec Spec(double real, double curated) => SpecText.Load($"""
+        dimension = 2
+        rounds = 1
+        burn_in = 0
+        replicates = 2
+        seed = 1
+
+        [[model]]
+        name = "theta"
+        n = 64
+        covariance = "full"
+        real_mean = [0.0, 0.0]
+        real_cov = [[1.0, 0.0], [0.0, 1.0]]
+        reward = "quadratic"
+        reward_center = [0.0, 0.0]
+        beta = 0.25
+        k = 4
+        weights = {"{"} real = {real:R}, curated = {curated:R}, self = 0.15, cross = {"{"} phi = 0.3 {"}"} {"}"}
+
+        [[model]]
+        name = "phi"
+        n = 64
+        covariance = "full"
+        real_mean = [0.0, 0.0]
+        real_cov = [[1.0, 0.0], [0.0, 1.0]]
+        reward = "quadratic"
+        reward_center = [0.0, 0.0]
+        beta = 0.25
+        k = 1
+        weights = {"{"} real = 1.0, curated = 0.0 {"}"}
+        """);
+
+    /// <summary>Model 0's source counts in round 1 of replicates 0 .. replicates - 1 (the scalar reference).</summary>
+    private static double[][] Counts(SimulationSpec spec, int replicates)
+    {
+        var table = new ModelTable(spec);
+        var key = new PhiloxKey(spec.Seed, 0);
+        var result = new double[replicates][];
+        for (int r = 0; r < replicates; r++)
+        {
+            var counts = new ScalarLane[table.Models[0].Sources];
+            StatisticStep.SourceCounts<ScalarLane, LaneSpan<ScalarLane>, ConstantSpan, LaneUniformStream<ScalarLane>>(in table.Models[0], new ConstantSpan(table.Constants), 0, 1,
+                new LaneUniformStream<ScalarLane>(in key, (uint)r), counts);
+            result[r] = counts.Select(c => c.Value).ToArray();
+        }
+        return result;
+    }
+
+    private static double LogChoose(int n, int k) => SpecialFunctions.LogGamma(n + 1) - SpecialFunctions.LogGamma(k + 1) - SpecialFunctions.LogGamma(n - k + 1);
+}
