@@ -232,7 +232,8 @@ public static class ReplicateKernel
                 }
             }
         }
-        StatisticStep.Refit<T, DeviceView<T>, DeviceConstants, DeviceUniformStream<T>>(in model, constants, d, i, round, new DeviceUniformStream<T>(a.Seed, key1, counter0, new DeviceZiggurat(a.Ziggurat)),
+        StatisticStep.Refit<T, DeviceView<T>, DeviceConstants, DeviceUniformStream<T>, LockstepToTheEnd<T, DeviceView<T>, DeviceConstants>>(in model, constants, d, i, round,
+            new DeviceUniformStream<T>(a.Seed, key1, counter0, new DeviceZiggurat(a.Ziggurat)), default,
             Part(state, layout.SourceMeans), Part(state, layout.SourceFactors), ownMean, ownCholesky, layout.Statistic, Part(state, layout.Statistics),
             Part(state, layout.NextMean + i * d), Part(state, layout.NextCov + i * dd));
     }

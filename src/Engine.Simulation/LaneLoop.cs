@@ -62,6 +62,10 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
     private readonly TLane[] _matrixB;
     private readonly TLane[] _scratchLower;
     private readonly TLane[] _scratchCov;
+    private readonly int[] _tailLanes;         // one lane value of packed curated draws (PackedCuratedTail)
+    private readonly uint[] _tailCounters0;
+    private readonly uint[] _tailCounters2;
+    private readonly TLane[] _tailGathered;
     private readonly StatisticLayout _statisticLayout;
     private readonly TLane[] _statisticScratch;
     private PhiloxKey _key;                   // (seed, replicate >> 32), with its round keys
@@ -119,6 +123,10 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
         _matrixB = new TLane[d * (d + 1)];
         _scratchLower = new TLane[dd];
         _scratchCov = new TLane[dd];
+        _tailLanes = new int[TLane.Width];
+        _tailCounters0 = new uint[TLane.Width];
+        _tailCounters2 = new uint[TLane.Width];
+        _tailGathered = new TLane[d + d * d];
         _statisticLayout = new StatisticLayout(d, maxK, sources);
         _statisticScratch = new TLane[_statisticLayout.Size];
         _key = new PhiloxKey(spec.Seed, 0);
@@ -298,8 +306,8 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
     {
         int d = _d, dd = d * d;
         PrepareSources(i);
-        StatisticStep.Refit<TLane, LaneSpan<TLane>, ConstantSpan, LaneUniformStream<TLane>>(in _parameters[i], new ConstantSpan(_constants), d, i, round,
-            new LaneUniformStream<TLane>(in _key, counter0), _sourceMean, _sourceFactor, _mean.AsSpan(i * d, d), _cholesky.AsSpan(i * dd, dd),
+        StatisticStep.Refit<TLane, LaneSpan<TLane>, ConstantSpan, LaneUniformStream<TLane>, PackedCuratedTail<TLane>>(in _parameters[i], new ConstantSpan(_constants), d, i, round,
+            new LaneUniformStream<TLane>(in _key, counter0), new PackedCuratedTail<TLane>(in _key, counter0, _tailLanes, _tailCounters0, _tailCounters2, _tailGathered), _sourceMean, _sourceFactor, _mean.AsSpan(i * d, d), _cholesky.AsSpan(i * dd, dd),
             _statisticLayout, _statisticScratch, newMean, newCov);
     }
 

@@ -145,6 +145,7 @@ public readonly struct Vector128Lane(Vector128<double> value) : ILane<Vector128L
             Vector128.Create((ulong)counter2High) | Vector128.ConvertToUInt64(counter2Low.Value), Vector128.Create((ulong)counter3));
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (Vector128Lane U0, Vector128Lane U1) UniformsPerLane(in PhiloxKey key, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3) =>
         Philox(in key, Widen(counter0), Vector128.Create((ulong)counter1), Widen(counter2), Vector128.Create((ulong)counter3));
 
@@ -160,6 +161,7 @@ public readonly struct Vector128Lane(Vector128<double> value) : ILane<Vector128L
             Vector128.Create((ulong)counter2High) | Vector128.ConvertToUInt64(counter2Low.Value), Vector128.Create((ulong)counter3));
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (Vector128Lane Z0, Vector128Lane Z1) NormalsPerLane(in PhiloxKey key, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3) =>
         NormalsOf(in key, Widen(counter0), Vector128.Create((ulong)counter1), Widen(counter2), Vector128.Create((ulong)counter3));
 

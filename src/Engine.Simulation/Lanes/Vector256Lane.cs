@@ -145,6 +145,7 @@ public readonly struct Vector256Lane(Vector256<double> value) : ILane<Vector256L
             Vector256.Create((ulong)counter2High) | Vector256.ConvertToUInt64(counter2Low.Value), Vector256.Create((ulong)counter3));
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (Vector256Lane U0, Vector256Lane U1) UniformsPerLane(in PhiloxKey key, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3) =>
         Philox(in key, Widen(counter0), Vector256.Create((ulong)counter1), Widen(counter2), Vector256.Create((ulong)counter3));
 
@@ -160,6 +161,7 @@ public readonly struct Vector256Lane(Vector256<double> value) : ILane<Vector256L
             Vector256.Create((ulong)counter2High) | Vector256.ConvertToUInt64(counter2Low.Value), Vector256.Create((ulong)counter3));
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (Vector256Lane Z0, Vector256Lane Z1) NormalsPerLane(in PhiloxKey key, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3) =>
         NormalsOf(in key, Widen(counter0), Vector256.Create((ulong)counter1), Widen(counter2), Vector256.Create((ulong)counter3));
 

@@ -137,6 +137,7 @@ public readonly struct Vector256SingleLane(Vector256<float> value) : ILane<Vecto
         Philox(in key, Vector256.Create(counter0) + LaneIndex, counter1, Vector256.Create(counter2High) | Vector256.ConvertToUInt32(counter2Low.Value), counter3);
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (Vector256SingleLane U0, Vector256SingleLane U1) UniformsPerLane(in PhiloxKey key, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3) =>
         Philox(in key, Vector256.Create<uint>(counter0[..8]), counter1, Vector256.Create<uint>(counter2[..8]), counter3);
 
@@ -211,6 +212,7 @@ public readonly struct Vector256SingleLane(Vector256<float> value) : ILane<Vecto
         NormalsOf(in key, Vector256.Create(counter0) + LaneIndex, counter1, Vector256.Create(counter2High) | Vector256.ConvertToUInt32(counter2Low.Value), counter3);
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (Vector256SingleLane Z0, Vector256SingleLane Z1) NormalsPerLane(in PhiloxKey key, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3) =>
         NormalsOf(in key, Vector256.Create<uint>(counter0[..8]), counter1, Vector256.Create<uint>(counter2[..8]), counter3);
 

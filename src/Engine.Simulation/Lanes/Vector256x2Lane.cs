@@ -119,6 +119,7 @@ public readonly struct Vector256x2Lane(Vector256<double> low, Vector256<double> 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256x2Lane FromElements(ReadOnlySpan<double> values) => new(Vector256.Create(values[..4]), Vector256.Create(values[4..8]));
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (Vector256x2Lane U0, Vector256x2Lane U1) UniformsPerLane(in PhiloxKey key, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3) =>
         UniformsPair(in key, Vector256Lane.Widen(counter0[..4]), Vector256Lane.Widen(counter0[4..8]), counter1, Vector256Lane.Widen(counter2[..4]), Vector256Lane.Widen(counter2[4..8]), counter3);
 
@@ -175,6 +176,7 @@ public readonly struct Vector256x2Lane(Vector256<double> low, Vector256<double> 
     }
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (Vector256x2Lane Z0, Vector256x2Lane Z1) NormalsPerLane(in PhiloxKey key, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3) =>
         NormalsPair(in key, Vector256Lane.Widen(counter0[..4]), Vector256Lane.Widen(counter0[4..8]), counter1, Vector256Lane.Widen(counter2[..4]), Vector256Lane.Widen(counter2[4..8]), counter3);
 

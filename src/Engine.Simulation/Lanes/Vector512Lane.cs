@@ -145,6 +145,7 @@ public readonly struct Vector512Lane(Vector512<double> value) : ILane<Vector512L
             Vector512.Create((ulong)counter2High) | Vector512.ConvertToUInt64(counter2Low.Value), Vector512.Create((ulong)counter3));
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (Vector512Lane U0, Vector512Lane U1) UniformsPerLane(in PhiloxKey key, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3) =>
         Philox(in key, Widen(counter0), Vector512.Create((ulong)counter1), Widen(counter2), Vector512.Create((ulong)counter3));
 
@@ -160,6 +161,7 @@ public readonly struct Vector512Lane(Vector512<double> value) : ILane<Vector512L
             Vector512.Create((ulong)counter2High) | Vector512.ConvertToUInt64(counter2Low.Value), Vector512.Create((ulong)counter3));
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (Vector512Lane Z0, Vector512Lane Z1) NormalsPerLane(in PhiloxKey key, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3) =>
         NormalsOf(in key, Widen(counter0), Vector512.Create((ulong)counter1), Widen(counter2), Vector512.Create((ulong)counter3));
 

@@ -119,6 +119,7 @@ public readonly struct Vector512x2Lane(Vector512<double> low, Vector512<double> 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512x2Lane FromElements(ReadOnlySpan<double> values) => new(Vector512.Create(values[..8]), Vector512.Create(values[8..16]));
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (Vector512x2Lane U0, Vector512x2Lane U1) UniformsPerLane(in PhiloxKey key, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3) =>
         UniformsPair(in key, Vector512Lane.Widen(counter0[..8]), Vector512Lane.Widen(counter0[8..16]), counter1, Vector512Lane.Widen(counter2[..8]), Vector512Lane.Widen(counter2[8..16]), counter3);
 
@@ -175,6 +176,7 @@ public readonly struct Vector512x2Lane(Vector512<double> low, Vector512<double> 
     }
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (Vector512x2Lane Z0, Vector512x2Lane Z1) NormalsPerLane(in PhiloxKey key, ReadOnlySpan<uint> counter0, uint counter1, ReadOnlySpan<uint> counter2, uint counter3) =>
         NormalsPair(in key, Vector512Lane.Widen(counter0[..8]), Vector512Lane.Widen(counter0[8..16]), counter1, Vector512Lane.Widen(counter2[..8]), Vector512Lane.Widen(counter2[8..16]), counter3);
 

@@ -37,6 +37,9 @@ public readonly ref struct LaneSpan<T>(Span<T> values) : ILaneView<LaneSpan<T>, 
     /// <summary>The view starting at element <paramref name="offset"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static LaneSpan<T> Slice(LaneSpan<T> view, int offset) => new(view._values[offset..]);
 
+    /// <summary>The lanes the view covers.</summary>
+    public Span<T> Values => _values;
+
     /// <summary>A span as a view.</summary>
     public static implicit operator LaneSpan<T>(Span<T> values) => new(values);
     /// <summary>An array as a view.</summary>

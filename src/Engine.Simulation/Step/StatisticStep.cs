@@ -59,14 +59,50 @@ public readonly struct StatisticLayout
 }
 
 /// <summary>
+/// Who draws a refit's curated candidates (1 &lt; K &lt; inf) past the first draws, which every lane
+/// makes in lockstep: <see cref="StatisticStep.CuratedStatistics"/> draws j = 0, 1, ... for all lanes
+/// while j &lt; <see cref="LockstepDraws"/>, then hands draws j &gt;= that of the lanes that still have
+/// some to <see cref="DrawRest"/>, which adds their deviations from the model's mean to the sums
+/// (scratch at <see cref="StatisticLayout.Sum"/> and <see cref="StatisticLayout.SumOfSquares"/>) in j
+/// order per lane, as the lockstep loop would. Static, as the views are, for ILGPU.
+/// </summary>
+public interface ICuratedTail<TSelf, T, TV, TC> where TSelf : ICuratedTail<TSelf, T, TV, TC>, allows ref struct
+    where T : struct, ILaneArithmetic<T> where TV : ILaneView<TV, T>, allows ref struct where TC : IConstantView<TC>, allows ref struct
+{
+    /// <summary>Draws made in lockstep by every lane, given each lane's count.</summary>
+    static abstract int LockstepDraws(TSelf tail, T count);
+
+    /// <summary>Draws <paramref name="first"/> .. count - 1 of every lane whose count exceeds <paramref name="first"/>.</summary>
+    static abstract void DrawRest(TSelf tail, int first, in ModelParameters model, TC constants, int d, int index, int round, bool scatter, T count,
+        TV ownMean, TV ownCholesky, StatisticLayout layout, TV scratch);
+}
+
+/// <summary>
+/// Every draw in lockstep: where a lane is one replicate (the scalar reference, a GPU thread)
+/// nothing is left over.
+/// </summary>
+public readonly struct LockstepToTheEnd<T, TV, TC> : ICuratedTail<LockstepToTheEnd<T, TV, TC>, T, TV, TC>
+    where T : struct, ILaneArithmetic<T> where TV : ILaneView<TV, T>, allows ref struct where TC : IConstantView<TC>, allows ref struct
+{
+    /// <inheritdoc />
+    public static int LockstepDraws(LockstepToTheEnd<T, TV, TC> tail, T count) => int.MaxValue;
+
+    /// <inheritdoc />
+    public static void DrawRest(LockstepToTheEnd<T, TV, TC> tail, int first, in ModelParameters model, TC constants, int d, int index, int round, bool scatter, T count,
+        TV ownMean, TV ownCholesky, StatisticLayout layout, TV scratch)
+    {
+    }
+}
+
+/// <summary>
 /// The sufficient-statistic sampler (<c>sampler = "moments"</c>), written once over the lane
 /// arithmetic like <see cref="ModelStep"/>: a refit reads only the mean and scatter of its
-/// training set, so each source draws its count (the multinomial's, from a tree of the uniforms'
-/// order statistics shared by every source and arm), each Gaussian source its sample mean N(m, S / c) and its scatter Wishart(c - 1, S) (Bartlett), and the sources are
+/// training set, so each source draws its count (the multinomial's, by sequential binomials or a
+/// tree of the uniforms' order statistics, shared by every source and arm), each Gaussian source its sample mean N(m, S / c) and its scatter Wishart(c - 1, S) (Bartlett), and the sources are
 /// pooled with the between-source term, which makes the pooled mean and co-moment equal in law to
 /// those of the c samples drawn one by one. Curated sources with 1 &lt; K &lt; inf still draw each
-/// candidate. Every variate is exact (rejection by Marsaglia-Tsang, the counts from a tree of beta
-/// order statistics); lanes that disagree on how many attempts or draws they need run masked until all are
+/// candidate. Every variate is exact (rejection by Marsaglia-Tsang, the counts by inversion or from a
+/// tree of beta order statistics); lanes that disagree on how many attempts or draws they need run masked until all are
 /// done, and each lane reads only its own replicate's counters, so the result of a replicate does
 /// not depend on the width it ran in. Stream layout: <see cref="ReplicateStream"/>.
 /// </summary>
@@ -103,10 +139,10 @@ public static class StatisticStep
     /// curated: the model itself for finite K, the tilted law for K = inf).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Refit<T, TV, TC, TU>(in ModelParameters model, TC constants, int d, int index, int round, TU stream,
+    public static void Refit<T, TV, TC, TU, TTail>(in ModelParameters model, TC constants, int d, int index, int round, TU stream, TTail tail,
         TV sourceMeans, TV sourceFactors, TV ownMean, TV ownCholesky, StatisticLayout layout, TV scratch, TV newMean, TV newCov)
         where T : struct, ILaneArithmetic<T> where TV : ILaneView<TV, T>, allows ref struct where TC : IConstantView<TC>, allows ref struct
-        where TU : IUniformStream<TU, T>, allows ref struct
+        where TU : IUniformStream<TU, T>, allows ref struct where TTail : ICuratedTail<TTail, T, TV, TC>, allows ref struct
     {
         int dd = d * d;
         var counts = TV.Slice(scratch, layout.Counts);
@@ -134,7 +170,7 @@ public static class StatisticStep
             }
             if (s == WeightIndex.Curated && model.IsFiniteChoice)
             {
-                CuratedStatistics<T, TV, TC, TU>(in model, constants, d, index, round, stream, scatter, count, ownMean, ownCholesky, layout, scratch, sourceMean, sourceScatter);
+                CuratedStatistics<T, TV, TC, TU, TTail>(in model, constants, d, index, round, stream, tail, scatter, count, ownMean, ownCholesky, layout, scratch, sourceMean, sourceScatter);
             }
             else
             {
@@ -486,10 +522,10 @@ public static class StatisticStep
     /// Lanes past their own count draw and drop.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void CuratedStatistics<T, TV, TC, TU>(in ModelParameters model, TC constants, int d, int index, int round, TU stream, bool scatter, T count,
+    public static void CuratedStatistics<T, TV, TC, TU, TTail>(in ModelParameters model, TC constants, int d, int index, int round, TU stream, TTail tail, bool scatter, T count,
         TV ownMean, TV ownCholesky, StatisticLayout layout, TV scratch, TV sourceMean, TV sourceScatter)
         where T : struct, ILaneArithmetic<T> where TV : ILaneView<TV, T>, allows ref struct where TC : IConstantView<TC>, allows ref struct
-        where TU : IUniformStream<TU, T>, allows ref struct
+        where TU : IUniformStream<TU, T>, allows ref struct where TTail : ICuratedTail<TTail, T, TV, TC>, allows ref struct
     {
         int normalCount = model.K * d;
         var zero = T.Broadcast(0);
@@ -498,7 +534,9 @@ public static class StatisticStep
         var normals = TV.Slice(scratch, layout.Normals);
         var x = TV.Slice(scratch, layout.Sample);
         ClearDeviations<T, TV>(d, sum, squares);
-        for (int j = 0; T.Any(T.GreaterThan(count, T.Broadcast(j))); j++)
+        int lockstep = TTail.LockstepDraws(tail, count);
+        int j = 0;
+        for (; j < lockstep && T.Any(T.GreaterThan(count, T.Broadcast(j))); j++)
         {
             uint modelSlot = ((uint)index << 24) | (uint)j;
             var (_, uChoice) = TU.Uniforms(stream, (uint)round, modelSlot, 0);
@@ -512,6 +550,10 @@ public static class StatisticStep
                 TV.Store(x, r, T.Select(take, TV.Load(x, r) - TV.Load(ownMean, r), zero));
             }
             AddDeviation<T, TV>(d, scatter, x, sum, squares);
+        }
+        if (T.Any(T.GreaterThan(count, T.Broadcast(j))))
+        {
+            TTail.DrawRest(tail, j, in model, constants, d, index, round, scatter, count, ownMean, ownCholesky, layout, scratch);
         }
         FinishDeviations<T, TV>(d, scatter, count, ownMean, sum, squares, sourceMean, sourceScatter);
     }

@@ -64,10 +64,61 @@ internal static class Loopsim
         Assert.DoesNotContain("   at ", outcome.StandardError, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A new empty folder under this test run's root. A run's folders hold about 1 GB (the tool
+    /// package tests install loopsim), so each run deletes the roots of earlier runs whose process
+    /// has ended, and tries to delete its own on exit (the test host may be stopped before).
+    /// </summary>
     public static string TemporaryFolder()
     {
-        string path = Path.Combine(Path.GetTempPath(), "loopsim-tests", Guid.NewGuid().ToString("N"));
+        string path = Path.Combine(RunRoot.Value, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(path);
         return path;
+    }
+
+    private static readonly Lazy<string> RunRoot = new(() =>
+    {
+        string parent = Path.Combine(Path.GetTempPath(), "loopsim-tests");
+        Directory.CreateDirectory(parent);
+        foreach (string earlier in Directory.EnumerateDirectories(parent, "run-*"))
+        {
+            var parts = Path.GetFileName(earlier).Split('-');
+            if (parts.Length == 3 && int.TryParse(parts[1], out int process) && !IsRunning(process))
+            {
+                TryDelete(earlier);
+            }
+        }
+        string root = Path.Combine(parent, $"run-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(root);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => TryDelete(root);
+        return root;
+    });
+
+    private static bool IsRunning(int process)
+    {
+        try
+        {
+            using var found = Process.GetProcessById(process);
+            return !found.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private static void TryDelete(string folder)
+    {
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A program a test started may still hold a file: the next run deletes the rest.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
     }
 }
