@@ -1,6 +1,5 @@
 using Engine.Core.Random;
 using Engine.Core.Specs;
-using Engine.Core.Statistics;
 using Engine.Simulation.Lanes;
 using Engine.Simulation.Step;
 using Engine.Tests.Support;
@@ -37,34 +36,7 @@ public class CountInversionTests
             Assert.True(count >= 0 && count <= n && count == Math.Floor(count), $"count {count} of {n}");
             frequency[(int)count]++;
         }
-        var pmf = new double[n + 1];
-        for (int k = 0; k <= n; k++)
-        {
-            pmf[k] = Math.Exp(LogChoose(n, k) + k * Math.Log(p) + (n - k) * Math.Log(1 - p));
-        }
-        // Cells expected fewer than 10 times are pooled into their tail, where a 5 SE bound holds.
-        int low = 0, high = n;
-        double lowProbability = pmf[0], highProbability = pmf[n];
-        while (low < high && lowProbability * Draws < 10)
-        {
-            lowProbability += pmf[++low];
-        }
-        while (high > low + 1 && highProbability * Draws < 10)
-        {
-            highProbability += pmf[--high];
-        }
-        for (int cell = low; cell <= high; cell++)
-        {
-            int first = cell == low ? 0 : cell, last = cell == high ? n : cell;
-            double probability = 0, frequencyOfCell = 0;
-            for (int k = first; k <= last; k++)
-            {
-                probability += pmf[k];
-                frequencyOfCell += frequency[k] / (double)Draws;
-            }
-            double se = Math.Sqrt(probability * (1 - probability) / Draws);
-            Assert.True(Math.Abs(frequencyOfCell - probability) <= 5 * se + 1e-12, $"Binomial({n}, {p}): P({first} <= N <= {last}) {frequencyOfCell} against {probability} (se {se})");
-        }
+        BinomialFrequencies.AssertBinomial(frequency, n, p, $"Binomial({n}, {p}) by inversion");
     }
 
     [Theory]
@@ -124,37 +96,15 @@ public class CountInversionTests
         Assert.True(moved > replicates / 2, $"only {moved} of {replicates} replicates moved a count");
     }
 
-    private static SimulationSpec Spec(double real, double curated) => SpecText.Load($"""
-        dimension = 2
-        rounds = 1
-        burn_in = 0
-        replicates = 2
-        seed = 1
-
-        [[model]]
-        name = "theta"
-        n = 64
-        covariance = "full"
-        real_mean = [0.0, 0.0]
-        real_cov = [[1.0, 0.0], [0.0, 1.0]]
-        reward = "quadratic"
-        reward_center = [0.0, 0.0]
-        beta = 0.25
-        k = 4
-        weights = {"{"} real = {real:R}, curated = {curated:R}, self = 0.15, cross = {"{"} phi = 0.3 {"}"} {"}"}
-
-        [[model]]
-        name = "phi"
-        n = 64
-        covariance = "full"
-        real_mean = [0.0, 0.0]
-        real_cov = [[1.0, 0.0], [0.0, 1.0]]
-        reward = "quadratic"
-        reward_center = [0.0, 0.0]
-        beta = 0.25
-        k = 1
-        weights = {"{"} real = 1.0, curated = 0.0 {"}"}
-        """);
+    /// <summary>The shared theta and phi at n = 64, theta with K = 4 and weights real, curated, self 0.15 and cross 0.3.</summary>
+    private static SimulationSpec Spec(double real, double curated)
+    {
+        const string weights = "weights = { real = 0.4, curated = 0.3, cross = { phi = 0.3 } }";
+        Assert.Contains(weights, SpecText.Theta, StringComparison.Ordinal);
+        return SpecText.Load(SpecText.Header + "\n" + SpecText.Theta.Replace("n = 16", "n = 64").Replace("k = \"inf\"", "k = 4")
+            .Replace(weights, $"weights = {{ real = {real:R}, curated = {curated:R}, self = 0.15, cross = {{ phi = 0.3 }} }}")
+            + "\n" + SpecText.Phi.Replace("n = 16", "n = 64"));
+    }
 
     /// <summary>Model 0's source counts in round 1 of replicates 0 .. replicates - 1 (the scalar reference).</summary>
     private static double[][] Counts(SimulationSpec spec, int replicates)
@@ -171,6 +121,4 @@ public class CountInversionTests
         }
         return result;
     }
-
-    private static double LogChoose(int n, int k) => SpecialFunctions.LogGamma(n + 1) - SpecialFunctions.LogGamma(k + 1) - SpecialFunctions.LogGamma(n - k + 1);
 }

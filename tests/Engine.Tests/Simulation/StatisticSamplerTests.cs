@@ -79,12 +79,7 @@ public class StatisticSamplerTests
         {
             frequency[(int)CountBelow(key, r, n, p)]++;
         }
-        for (int k = 0; k <= n; k++)
-        {
-            double pmf = Math.Exp(LogChoose(n, k) + k * Math.Log(p) + (n - k) * Math.Log(1 - p));
-            double se = Math.Sqrt(pmf * (1 - pmf) / Draws);
-            Assert.True(Math.Abs(frequency[k] / (double)Draws - pmf) <= 5 * se + 1e-12, $"P(N = {k}): {frequency[k] / (double)Draws} against {pmf} (se {se})");
-        }
+        BinomialFrequencies.AssertBinomial(frequency, n, p, "N(C) by the tree");
     }
 
     [Fact]
@@ -218,7 +213,6 @@ public class StatisticSamplerTests
         Assert.True(Math.Abs(sampleVariance - variance) <= 5 * se, $"{what}: variance {sampleVariance}, expected {variance} (se {se})");
     }
 
-    private static double LogChoose(int n, int k) => SpecialFunctions.LogGamma(n + 1) - SpecialFunctions.LogGamma(k + 1) - SpecialFunctions.LogGamma(n - k + 1);
 
     /// <summary>P(a, x), the regularized lower incomplete gamma: the series below a + 1, Lentz's continued fraction above.</summary>
     private static double RegularizedGammaP(double a, double x)
