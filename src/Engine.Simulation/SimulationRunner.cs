@@ -292,13 +292,13 @@ public static class SimulationRunner
                 }
                 for (int k = 0; k < trajectoryLength; k++)
                 {
-                    laneTrajectory[k] = TLane.Element(trajectory[k], lane);
+                    laneTrajectory[k] = TLane.Read(trajectory, k, lane);
                 }
                 for (int a = 0; a < arms.Length; a++)
                 {
                     for (int k = 0; k < m * m; k++)
                     {
-                        laneStationary[a][k] = TLane.Element(stationary[a][k], lane);
+                        laneStationary[a][k] = TLane.Read(stationary[a], k, lane);
                     }
                 }
                 statistics.AddReplicate(laneTrajectory, laneStationary, spec.Influence?.Step ?? 0);
