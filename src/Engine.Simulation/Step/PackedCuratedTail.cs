@@ -7,7 +7,7 @@ namespace Engine.Simulation.Step;
 /// <summary>
 /// The SIMD lanes' curated tail (<see cref="ICuratedTail{TSelf, T, TV, TC}"/>): the lanes of a
 /// value draw in lockstep only up to the smallest of their curated counts; past it, lockstep would
-/// leave the lanes that are done idle (at n = 64, K = 4, 16 lanes, a third of all iterations).
+/// leave the lanes that are done idle (at n = 64, K = 4, 16 lanes: a third of the canonical run's time).
 /// Instead the remaining (lane, draw) pairs are packed, j by j, into full lane values, each lane
 /// with its replicate's counters and its model's mean and factor gathered from the lane it stands
 /// for; the chosen candidates' deviations are then added back to their own lanes' sums in j order.
