@@ -33,6 +33,8 @@ public readonly struct DeviceLane(double value) : IDeviceLane<DeviceLane>
     public readonly double Value = value;
 
     /// <inheritdoc />
+    public static int MinNormalExponent => -1022;
+    /// <inheritdoc />
     public static DeviceLane AllTrue => new(1);
     /// <inheritdoc />
     public static DeviceLane Broadcast(double value) => new(value);
@@ -113,6 +115,8 @@ public readonly struct DeviceSingleLane(float value) : IDeviceLane<DeviceSingleL
     /// <summary>The replicate's number.</summary>
     public readonly float Value = value;
 
+    /// <inheritdoc />
+    public static int MinNormalExponent => -126;
     /// <inheritdoc />
     public static DeviceSingleLane AllTrue => new(1);
     /// <inheritdoc />

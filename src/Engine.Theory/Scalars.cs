@@ -61,6 +61,8 @@ public readonly record struct Real(double Value) : IScalar<Real>
     /// <inheritdoc />
     public static bool Any(Real mask) => mask.Value != 0;
     /// <inheritdoc />
+    public static int MinNormalExponent => -1022;
+    /// <inheritdoc />
     public static Real AllTrue => new(1);
 
     /// <inheritdoc />
@@ -125,6 +127,8 @@ public readonly record struct Dual(double Value, double Derivative) : IScalar<Du
     public static Dual Select(Dual mask, Dual whenTrue, Dual whenFalse) => mask.Value != 0 ? whenTrue : whenFalse;
     /// <inheritdoc />
     public static bool Any(Dual mask) => mask.Value != 0;
+    /// <inheritdoc />
+    public static int MinNormalExponent => -1022;
     /// <inheritdoc />
     public static Dual AllTrue => new(1, 0);
 

@@ -116,6 +116,6 @@ public enum StatisticDraw
     SplitUpperBoost = 7,
     /// <summary>A leaf node's uniforms, placed one by one.</summary>
     LeafUniforms = 8,
-    /// <summary>The uniforms of the counts drawn by inversion (n at most 1000): boundary s reads uniform s % 2 of block s / 2.</summary>
+    /// <summary>The uniforms of the counts drawn by inversion (n at most 1000, 120 in single precision): boundary s reads uniform s % 2 of block s / 2.</summary>
     CountUniforms = 9,
 }

@@ -18,6 +18,8 @@ namespace Engine.Simulation.Lanes;
 /// </summary>
 public interface ILaneArithmetic<T> where T : struct, ILaneArithmetic<T>
 {
+    /// <summary>The binary exponent of the smallest normal number of the lane's type: -1022 in double, -126 in float.</summary>
+    static abstract int MinNormalExponent { get; }
     /// <summary>The number in every lane.</summary>
     static abstract T Broadcast(double value);
     /// <summary>Lane-wise sum.</summary>

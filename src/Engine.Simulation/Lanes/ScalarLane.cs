@@ -18,6 +18,8 @@ public readonly struct ScalarLane(double value) : ILane<ScalarLane>
     /// <inheritdoc />
     public static bool IsHardwareAccelerated => true;
     /// <inheritdoc />
+    public static int MinNormalExponent => -1022;
+    /// <inheritdoc />
     public static ScalarLane AllTrue => new(True);
 
     /// <inheritdoc />

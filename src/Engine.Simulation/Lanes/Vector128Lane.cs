@@ -25,6 +25,8 @@ public readonly struct Vector128Lane(Vector128<double> value) : ILane<Vector128L
     /// <inheritdoc />
     public static bool IsHardwareAccelerated => Vector128.IsHardwareAccelerated;
     /// <inheritdoc />
+    public static int MinNormalExponent => -1022;
+    /// <inheritdoc />
     public static Vector128Lane AllTrue => new(Vector128<double>.AllBitsSet);
 
     /// <inheritdoc />

@@ -25,6 +25,8 @@ public readonly struct Vector256Lane(Vector256<double> value) : ILane<Vector256L
     /// <inheritdoc />
     public static bool IsHardwareAccelerated => Vector256.IsHardwareAccelerated;
     /// <inheritdoc />
+    public static int MinNormalExponent => -1022;
+    /// <inheritdoc />
     public static Vector256Lane AllTrue => new(Vector256<double>.AllBitsSet);
 
     /// <inheritdoc />

@@ -27,6 +27,8 @@ public readonly struct Vector256SingleLane(Vector256<float> value) : ILane<Vecto
     /// <inheritdoc />
     public static bool IsHardwareAccelerated => Vector256.IsHardwareAccelerated;
     /// <inheritdoc />
+    public static int MinNormalExponent => -126;
+    /// <inheritdoc />
     public static Vector256SingleLane AllTrue => new(Vector256<float>.AllBitsSet);
 
     /// <inheritdoc />

@@ -26,6 +26,8 @@ public readonly struct Vector256Singlex2Lane(Vector256<float> low, Vector256<flo
     /// <inheritdoc />
     public static bool IsHardwareAccelerated => Vector256.IsHardwareAccelerated;
     /// <inheritdoc />
+    public static int MinNormalExponent => -126;
+    /// <inheritdoc />
     public static Vector256Singlex2Lane AllTrue => new(Vector256<float>.AllBitsSet, Vector256<float>.AllBitsSet);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

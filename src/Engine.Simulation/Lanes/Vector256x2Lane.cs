@@ -26,6 +26,8 @@ public readonly struct Vector256x2Lane(Vector256<double> low, Vector256<double> 
     /// <inheritdoc />
     public static bool IsHardwareAccelerated => Vector256.IsHardwareAccelerated;
     /// <inheritdoc />
+    public static int MinNormalExponent => -1022;
+    /// <inheritdoc />
     public static Vector256x2Lane AllTrue => new(Vector256<double>.AllBitsSet, Vector256<double>.AllBitsSet);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

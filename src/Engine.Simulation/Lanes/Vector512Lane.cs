@@ -25,6 +25,8 @@ public readonly struct Vector512Lane(Vector512<double> value) : ILane<Vector512L
     /// <inheritdoc />
     public static bool IsHardwareAccelerated => Vector512.IsHardwareAccelerated;
     /// <inheritdoc />
+    public static int MinNormalExponent => -1022;
+    /// <inheritdoc />
     public static Vector512Lane AllTrue => new(Vector512<double>.AllBitsSet);
 
     /// <inheritdoc />

@@ -26,6 +26,8 @@ public readonly struct Vector512x2Lane(Vector512<double> low, Vector512<double> 
     /// <inheritdoc />
     public static bool IsHardwareAccelerated => Vector512.IsHardwareAccelerated;
     /// <inheritdoc />
+    public static int MinNormalExponent => -1022;
+    /// <inheritdoc />
     public static Vector512x2Lane AllTrue => new(Vector512<double>.AllBitsSet, Vector512<double>.AllBitsSet);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

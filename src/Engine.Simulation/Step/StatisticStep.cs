@@ -133,6 +133,13 @@ public static class StatisticStep
     public const int InversionTrials = 1000;
 
     /// <summary>
+    /// n at most which lanes of type <typeparamref name="T"/> count by inversion: <see cref="InversionTrials"/>
+    /// in double; in float 120, where (1/2)^120 is still a normal float (above, the tree).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int InversionTrialsOf<T>() where T : struct, ILaneArithmetic<T> => Math.Min(InversionTrials, -T.MinNormalExponent - 6);
+
+    /// <summary>
     /// Model <paramref name="index"/>'s refit on the statistics of its n samples this round, into
     /// <paramref name="newMean"/> and <paramref name="newCov"/>. <paramref name="sourceMeans"/> and
     /// <paramref name="sourceFactors"/> hold each positive source's law (sources x d, sources x d x d;
@@ -186,7 +193,7 @@ public static class StatisticStep
     /// The samples each source contributes: the fixed mixture's counts, or the multinomial's as the
     /// n per-sample source uniforms would give them: source s takes the uniforms in
     /// [C_(s-1), C_s), C the normalised cumulative weights, so it takes N(C_s) - N(C_(s-1)) and the
-    /// last positive source the rest. Up to <see cref="InversionTrials"/> the N(C_s) are sequential
+    /// last positive source the rest. Up to <see cref="InversionTrialsOf{T}"/> the N(C_s) are sequential
     /// binomials by inversion (<see cref="CountsByInversion"/>); above, each is <see cref="CountBelow"/>,
     /// and every boundary reads the same tree of order statistics. Either way a step of weight
     /// between real and curated data moves only their two counts, as it does per sample: the arms
@@ -211,7 +218,7 @@ public static class StatisticStep
         // By n alone, never by how many weights are positive: the arms of an influence estimate may
         // differ there (a weight shifted to 0), and must still read the same uniforms. With no
         // boundary at all the counts are fixed and nothing is drawn.
-        bool inversion = model.N <= InversionTrials && HasBoundary<TC>(in model, constants);
+        bool inversion = model.N <= InversionTrialsOf<T>() && HasBoundary<TC>(in model, constants);
         if (inversion)
         {
             CountsByInversion<T, TV, TC, TU>(in model, constants, index, round, stream, totalWeight, counts);
@@ -246,7 +253,7 @@ public static class StatisticStep
     }
 
     /// <summary>
-    /// Where n is at most <see cref="InversionTrials"/> the counts skip the tree: counts[s] = N(C_s)
+    /// Where n is at most <see cref="InversionTrialsOf{T}"/> the counts skip the tree: counts[s] = N(C_s)
     /// for every boundary s (0 .. sources - 2) by sequential binomials from the top, N(C_s) given
     /// N(C_(s+1)) being Binomial(N(C_(s+1)), C_s / C_(s+1)), each drawn by inversion of its own uniform
     /// (<see cref="BinomialByInversion"/>). Every boundary is drawn, whatever the weights (trailing
@@ -279,7 +286,7 @@ public static class StatisticStep
     }
 
     /// <summary>
-    /// Binomial(trials, p) per lane, trials at most <see cref="InversionTrials"/>, by inversion of
+    /// Binomial(trials, p) per lane, trials at most <see cref="InversionTrialsOf{T}"/>, by inversion of
     /// <paramref name="u"/>: the smallest k with F(k) &gt; u, F summed from the probabilities
     /// (1 - p)^t and their ratios (t - k) p / ((k + 1)(1 - p)). For p above 1/2 it counts the
     /// complement with 1 - u, the same quantile, so that (1 - p)^t cannot underflow. A count is
