@@ -64,6 +64,7 @@ public class SamplerAgreementTests
         { "n = 3 = d, K = inf (per sample)", Pair("\"inf\"", dimension: "3").Replace("n = 40", "n = 3")
             .Replace("[0.0, 0.0]", "[0.0, 0.0, 0.0]").Replace("[-3.0, 0.0]", "[-3.0, 0.0, 0.0]")
             .Replace("[[1.0, 0.0], [0.0, 1.0]]", "[[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]") },
+        { "n = 600 (counts by inversion), K = 4", Pair("4").Replace("n = 40", "n = 600") },
         { "n = 3000, K = inf", Pair("\"inf\"").Replace("n = 40", "n = 3000") },
         { "n = 1500, K = 2", Pair("2").Replace("n = 40", "n = 1500") },
     };
