@@ -20,6 +20,14 @@ public readonly struct Vector256SingleLane(Vector256<float> value) : ILane<Vecto
 
     internal static readonly Vector256<uint> LaneIndex = Vector256.Create(0u, 1, 2, 3, 4, 5, 6, 7);
 
+    /// <summary>Counter word 0 of the lanes: <paramref name="counter0"/> + the lane's index (its replicate).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<uint> Word0(uint counter0) => Vector256.Create(counter0) + LaneIndex;
+
+    /// <summary>Counter word 2 of the lanes: the shared high bits and each lane's own low bits (an integer below 2^24, held as a number).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<uint> Word2(uint counter2High, Vector256<float> counter2Low) => Vector256.Create(counter2High) | Vector256.ConvertToUInt32(counter2Low);
+
     /// <inheritdoc />
     public static int Width => 8;
     /// <inheritdoc />
@@ -136,7 +144,7 @@ public readonly struct Vector256SingleLane(Vector256<float> value) : ILane<Vecto
 
     /// <inheritdoc />
     public static (Vector256SingleLane U0, Vector256SingleLane U1) UniformsWithWord2(in PhiloxKey key, uint counter0, uint counter1, uint counter2High, Vector256SingleLane counter2Low, uint counter3) =>
-        Philox(in key, Vector256.Create(counter0) + LaneIndex, counter1, Vector256.Create(counter2High) | Vector256.ConvertToUInt32(counter2Low.Value), counter3);
+        Philox(in key, Word0(counter0), counter1, Word2(counter2High, counter2Low.Value), counter3);
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -167,7 +175,7 @@ public readonly struct Vector256SingleLane(Vector256<float> value) : ILane<Vecto
     /// <summary>Philox4x32-10 with eight counters in the 32-bit lanes of one register; uniforms from the top 24 bits of words 0 and 2.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (Vector256SingleLane U0, Vector256SingleLane U1) Uniforms(in PhiloxKey key, uint counter0, uint counter1, uint counter2, uint counter3) =>
-        Philox(in key, Vector256.Create(counter0) + LaneIndex, counter1, Vector256.Create(counter2), counter3);
+        Philox(in key, Word0(counter0), counter1, Vector256.Create(counter2), counter3);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (Vector256SingleLane U0, Vector256SingleLane U1) Philox(in PhiloxKey key, Vector256<uint> c0, uint counter1, Vector256<uint> c2, uint counter3)
@@ -207,11 +215,11 @@ public readonly struct Vector256SingleLane(Vector256<float> value) : ILane<Vecto
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (Vector256SingleLane Z0, Vector256SingleLane Z1) Normals(in PhiloxKey key, uint counter0, uint counter1, uint counter2, uint counter3) =>
-        NormalsOf(in key, Vector256.Create(counter0) + LaneIndex, counter1, Vector256.Create(counter2), counter3);
+        NormalsOf(in key, Word0(counter0), counter1, Vector256.Create(counter2), counter3);
 
     /// <inheritdoc />
     public static (Vector256SingleLane Z0, Vector256SingleLane Z1) NormalsWithWord2(in PhiloxKey key, uint counter0, uint counter1, uint counter2High, Vector256SingleLane counter2Low, uint counter3) =>
-        NormalsOf(in key, Vector256.Create(counter0) + LaneIndex, counter1, Vector256.Create(counter2High) | Vector256.ConvertToUInt32(counter2Low.Value), counter3);
+        NormalsOf(in key, Word0(counter0), counter1, Word2(counter2High, counter2Low.Value), counter3);
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -236,7 +244,7 @@ public readonly struct Vector256SingleLane(Vector256<float> value) : ILane<Vecto
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (Vector256SingleLane Z, Vector256SingleLane U) NormalAndUniformWithWord2(in PhiloxKey key, uint counter0, uint counter1, uint counter2High, Vector256SingleLane counter2Low, uint counter3) =>
-        NormalAndUniformOf(in key, Vector256.Create(counter0) + LaneIndex, counter1, Vector256.Create(counter2High) | Vector256.ConvertToUInt32(counter2Low.Value), counter3);
+        NormalAndUniformOf(in key, Word0(counter0), counter1, Word2(counter2High, counter2Low.Value), counter3);
 
     /// <summary>As <see cref="NormalsOf"/>, the ziggurat on words 0 and 1 only, and the uniform of word 2.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -127,9 +127,8 @@ public readonly struct Vector256Singlex2Lane(Vector256<float> low, Vector256<flo
     /// <inheritdoc />
     public static (Vector256Singlex2Lane U0, Vector256Singlex2Lane U1) UniformsWithWord2(in PhiloxKey key, uint counter0, uint counter1, uint counter2High, Vector256Singlex2Lane counter2Low, uint counter3)
     {
-        var low0 = Vector256.Create(counter0) + Vector256SingleLane.LaneIndex;
-        var high2 = Vector256.Create(counter2High);
-        return UniformsPair(in key, low0, low0 + Vector256.Create(8u), counter1, high2 | Vector256.ConvertToUInt32(counter2Low.Low), high2 | Vector256.ConvertToUInt32(counter2Low.High), counter3);
+        var low0 = Vector256SingleLane.Word0(counter0);
+        return UniformsPair(in key, low0, low0 + Vector256.Create(8u), counter1, Vector256SingleLane.Word2(counter2High, counter2Low.Low), Vector256SingleLane.Word2(counter2High, counter2Low.High), counter3);
     }
 
     /// <inheritdoc />
@@ -142,7 +141,7 @@ public readonly struct Vector256Singlex2Lane(Vector256<float> low, Vector256<flo
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (Vector256Singlex2Lane U0, Vector256Singlex2Lane U1) Uniforms(in PhiloxKey key, uint counter0, uint counter1, uint counter2, uint counter3)
     {
-        var low0 = Vector256.Create(counter0) + Vector256SingleLane.LaneIndex;
+        var low0 = Vector256SingleLane.Word0(counter0);
         var word2 = Vector256.Create(counter2);
         return UniformsPair(in key, low0, low0 + Vector256.Create(8u), counter1, word2, word2, counter3);
     }
@@ -151,7 +150,7 @@ public readonly struct Vector256Singlex2Lane(Vector256<float> low, Vector256<flo
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (Vector256Singlex2Lane Z0, Vector256Singlex2Lane Z1) Normals(in PhiloxKey key, uint counter0, uint counter1, uint counter2, uint counter3)
     {
-        var low0 = Vector256.Create(counter0) + Vector256SingleLane.LaneIndex;
+        var low0 = Vector256SingleLane.Word0(counter0);
         var word2 = Vector256.Create(counter2);
         return NormalsPair(in key, low0, low0 + Vector256.Create(8u), counter1, word2, word2, counter3);
     }
@@ -159,9 +158,8 @@ public readonly struct Vector256Singlex2Lane(Vector256<float> low, Vector256<flo
     /// <inheritdoc />
     public static (Vector256Singlex2Lane Z0, Vector256Singlex2Lane Z1) NormalsWithWord2(in PhiloxKey key, uint counter0, uint counter1, uint counter2High, Vector256Singlex2Lane counter2Low, uint counter3)
     {
-        var low0 = Vector256.Create(counter0) + Vector256SingleLane.LaneIndex;
-        var high2 = Vector256.Create(counter2High);
-        return NormalsPair(in key, low0, low0 + Vector256.Create(8u), counter1, high2 | Vector256.ConvertToUInt32(counter2Low.Low), high2 | Vector256.ConvertToUInt32(counter2Low.High), counter3);
+        var low0 = Vector256SingleLane.Word0(counter0);
+        return NormalsPair(in key, low0, low0 + Vector256.Create(8u), counter1, Vector256SingleLane.Word2(counter2High, counter2Low.Low), Vector256SingleLane.Word2(counter2High, counter2Low.High), counter3);
     }
 
     /// <inheritdoc />
@@ -174,9 +172,8 @@ public readonly struct Vector256Singlex2Lane(Vector256<float> low, Vector256<flo
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (Vector256Singlex2Lane Z, Vector256Singlex2Lane U) NormalAndUniformWithWord2(in PhiloxKey key, uint counter0, uint counter1, uint counter2High, Vector256Singlex2Lane counter2Low, uint counter3)
     {
-        var low0 = Vector256.Create(counter0) + Vector256SingleLane.LaneIndex;
-        var high2 = Vector256.Create(counter2High);
-        return NormalAndUniformPair(in key, low0, low0 + Vector256.Create(8u), counter1, high2 | Vector256.ConvertToUInt32(counter2Low.Low), high2 | Vector256.ConvertToUInt32(counter2Low.High), counter3);
+        var low0 = Vector256SingleLane.Word0(counter0);
+        return NormalAndUniformPair(in key, low0, low0 + Vector256.Create(8u), counter1, Vector256SingleLane.Word2(counter2High, counter2Low.Low), Vector256SingleLane.Word2(counter2High, counter2Low.High), counter3);
     }
 
     /// <summary>As <see cref="NormalsPair"/>, the ziggurat on words 0 and 1 only, and the uniform of word 2.</summary>

@@ -129,17 +129,16 @@ public readonly struct Vector256x2Lane(Vector256<double> low, Vector256<double> 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (Vector256x2Lane U0, Vector256x2Lane U1) UniformsWithWord2(in PhiloxKey key, uint counter0, uint counter1, uint counter2High, Vector256x2Lane counter2Low, uint counter3)
     {
-        var low0 = Vector256.Create((ulong)counter0) + Vector256Lane.LaneIndex;
-        var high2 = Vector256.Create((ulong)counter2High);
+        var low0 = Vector256Lane.Word0(counter0);
         return UniformsPair(in key, low0, low0 + Vector256.Create((ulong)4), counter1,
-            high2 | Vector256.ConvertToUInt64(counter2Low.Low), high2 | Vector256.ConvertToUInt64(counter2Low.High), counter3);
+            Vector256Lane.Word2(counter2High, counter2Low.Low), Vector256Lane.Word2(counter2High, counter2Low.High), counter3);
     }
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (Vector256x2Lane U0, Vector256x2Lane U1) Uniforms(in PhiloxKey key, uint counter0, uint counter1, uint counter2, uint counter3)
     {
-        var low0 = Vector256.Create((ulong)counter0) + Vector256Lane.LaneIndex;
+        var low0 = Vector256Lane.Word0(counter0);
         var word2 = Vector256.Create((ulong)counter2);
         return UniformsPair(in key, low0, low0 + Vector256.Create((ulong)4), counter1, word2, word2, counter3);
     }
@@ -186,17 +185,16 @@ public readonly struct Vector256x2Lane(Vector256<double> low, Vector256<double> 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (Vector256x2Lane Z0, Vector256x2Lane Z1) NormalsWithWord2(in PhiloxKey key, uint counter0, uint counter1, uint counter2High, Vector256x2Lane counter2Low, uint counter3)
     {
-        var low0 = Vector256.Create((ulong)counter0) + Vector256Lane.LaneIndex;
-        var high2 = Vector256.Create((ulong)counter2High);
+        var low0 = Vector256Lane.Word0(counter0);
         return NormalsPair(in key, low0, low0 + Vector256.Create((ulong)4), counter1,
-            high2 | Vector256.ConvertToUInt64(counter2Low.Low), high2 | Vector256.ConvertToUInt64(counter2Low.High), counter3);
+            Vector256Lane.Word2(counter2High, counter2Low.Low), Vector256Lane.Word2(counter2High, counter2Low.High), counter3);
     }
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (Vector256x2Lane Z0, Vector256x2Lane Z1) Normals(in PhiloxKey key, uint counter0, uint counter1, uint counter2, uint counter3)
     {
-        var low0 = Vector256.Create((ulong)counter0) + Vector256Lane.LaneIndex;
+        var low0 = Vector256Lane.Word0(counter0);
         var word2 = Vector256.Create((ulong)counter2);
         return NormalsPair(in key, low0, low0 + Vector256.Create((ulong)4), counter1, word2, word2, counter3);
     }
@@ -205,10 +203,9 @@ public readonly struct Vector256x2Lane(Vector256<double> low, Vector256<double> 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (Vector256x2Lane Z, Vector256x2Lane U) NormalAndUniformWithWord2(in PhiloxKey key, uint counter0, uint counter1, uint counter2High, Vector256x2Lane counter2Low, uint counter3)
     {
-        var low0 = Vector256.Create((ulong)counter0) + Vector256Lane.LaneIndex;
-        var high2 = Vector256.Create((ulong)counter2High);
+        var low0 = Vector256Lane.Word0(counter0);
         return NormalAndUniformPair(in key, low0, low0 + Vector256.Create((ulong)4), counter1,
-            high2 | Vector256.ConvertToUInt64(counter2Low.Low), high2 | Vector256.ConvertToUInt64(counter2Low.High), counter3);
+            Vector256Lane.Word2(counter2High, counter2Low.Low), Vector256Lane.Word2(counter2High, counter2Low.High), counter3);
     }
 
     /// <summary>As <see cref="NormalsPair"/>, the ziggurat on words 0 and 1 only, and the uniform of words 2 and 3.</summary>

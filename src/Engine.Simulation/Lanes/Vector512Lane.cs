@@ -14,6 +14,14 @@ public readonly struct Vector512Lane(Vector512<double> value) : ILane<Vector512L
     public readonly Vector512<double> Value = value;
 
     internal static readonly Vector512<ulong> LaneIndex = Vector512.Create(0UL, 1UL, 2UL, 3UL, 4UL, 5UL, 6UL, 7UL);
+
+    /// <summary>Counter word 0 of the lanes: <paramref name="counter0"/> + the lane's index (its replicate).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<ulong> Word0(uint counter0) => Vector512.Create((ulong)counter0) + LaneIndex;
+
+    /// <summary>Counter word 2 of the lanes: the shared high bits and each lane's own low bits (an integer below 2^24, held as a number).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<ulong> Word2(uint counter2High, Vector512<double> counter2Low) => Vector512.Create((ulong)counter2High) | Vector512.ConvertToUInt64(counter2Low);
     internal static readonly Vector512<ulong> Low32 = Vector512.Create(0xFFFF_FFFFUL);
     private static readonly Vector512<ulong> ExponentBits = Vector512.Create(0x4330_0000_0000_0000UL);
     private static readonly Vector512<double> TwoTo52 = Vector512.Create(4503599627370496.0);
@@ -138,13 +146,13 @@ public readonly struct Vector512Lane(Vector512<double> value) : ILane<Vector512L
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (Vector512Lane U0, Vector512Lane U1) Uniforms(in PhiloxKey key, uint counter0, uint counter1, uint counter2, uint counter3) =>
-        Philox(in key, Vector512.Create((ulong)counter0) + LaneIndex, Vector512.Create((ulong)counter1), Vector512.Create((ulong)counter2), Vector512.Create((ulong)counter3));
+        Philox(in key, Word0(counter0), Vector512.Create((ulong)counter1), Vector512.Create((ulong)counter2), Vector512.Create((ulong)counter3));
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (Vector512Lane U0, Vector512Lane U1) UniformsWithWord2(in PhiloxKey key, uint counter0, uint counter1, uint counter2High, Vector512Lane counter2Low, uint counter3) =>
-        Philox(in key, Vector512.Create((ulong)counter0) + LaneIndex, Vector512.Create((ulong)counter1),
-            Vector512.Create((ulong)counter2High) | Vector512.ConvertToUInt64(counter2Low.Value), Vector512.Create((ulong)counter3));
+        Philox(in key, Word0(counter0), Vector512.Create((ulong)counter1),
+            Word2(counter2High, counter2Low.Value), Vector512.Create((ulong)counter3));
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -154,13 +162,13 @@ public readonly struct Vector512Lane(Vector512<double> value) : ILane<Vector512L
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (Vector512Lane Z0, Vector512Lane Z1) Normals(in PhiloxKey key, uint counter0, uint counter1, uint counter2, uint counter3) =>
-        NormalsOf(in key, Vector512.Create((ulong)counter0) + LaneIndex, Vector512.Create((ulong)counter1), Vector512.Create((ulong)counter2), Vector512.Create((ulong)counter3));
+        NormalsOf(in key, Word0(counter0), Vector512.Create((ulong)counter1), Vector512.Create((ulong)counter2), Vector512.Create((ulong)counter3));
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (Vector512Lane Z0, Vector512Lane Z1) NormalsWithWord2(in PhiloxKey key, uint counter0, uint counter1, uint counter2High, Vector512Lane counter2Low, uint counter3) =>
-        NormalsOf(in key, Vector512.Create((ulong)counter0) + LaneIndex, Vector512.Create((ulong)counter1),
-            Vector512.Create((ulong)counter2High) | Vector512.ConvertToUInt64(counter2Low.Value), Vector512.Create((ulong)counter3));
+        NormalsOf(in key, Word0(counter0), Vector512.Create((ulong)counter1),
+            Word2(counter2High, counter2Low.Value), Vector512.Create((ulong)counter3));
 
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -187,8 +195,8 @@ public readonly struct Vector512Lane(Vector512<double> value) : ILane<Vector512L
     /// <inheritdoc />
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (Vector512Lane Z, Vector512Lane U) NormalAndUniformWithWord2(in PhiloxKey key, uint counter0, uint counter1, uint counter2High, Vector512Lane counter2Low, uint counter3) =>
-        NormalAndUniformOf(in key, Vector512.Create((ulong)counter0) + LaneIndex, Vector512.Create((ulong)counter1),
-            Vector512.Create((ulong)counter2High) | Vector512.ConvertToUInt64(counter2Low.Value), Vector512.Create((ulong)counter3));
+        NormalAndUniformOf(in key, Word0(counter0), Vector512.Create((ulong)counter1),
+            Word2(counter2High, counter2Low.Value), Vector512.Create((ulong)counter3));
 
     /// <summary>As <see cref="NormalsOf"/>, the ziggurat on words 0 and 1 only, and the uniform of words 2 and 3.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
