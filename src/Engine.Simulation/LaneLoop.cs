@@ -45,7 +45,7 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
     private readonly int[] _pairChoice;        // the lane, and the flat offsets of its choice uniform and its sample,
     private readonly int[] _pairSample;
     private readonly uint[] _pairCounter0;     // and its replicate and slot counter words
-    private readonly uint[] _pairCounter2;
+    private readonly uint[] _pairCounter2;     // (the moments sampler's PackedCuratedTail packs one lane value at a time into their first entries)
     private readonly double[] _laneSources;    // per lane of a slot, its source (many-source models)
     private readonly int[] _distinctSources;
     private readonly TLane[] _pairNormals;
@@ -62,10 +62,6 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
     private readonly TLane[] _matrixB;
     private readonly TLane[] _scratchLower;
     private readonly TLane[] _scratchCov;
-    private readonly int[] _tailLanes;         // one lane value of packed curated draws (PackedCuratedTail)
-    private readonly uint[] _tailCounters0;
-    private readonly uint[] _tailCounters2;
-    private readonly TLane[] _tailGathered;
     private readonly StatisticLayout _statisticLayout;
     private readonly TLane[] _statisticScratch;
     private PhiloxKey _key;                   // (seed, replicate >> 32), with its round keys
@@ -123,10 +119,6 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
         _matrixB = new TLane[d * (d + 1)];
         _scratchLower = new TLane[dd];
         _scratchCov = new TLane[dd];
-        _tailLanes = new int[TLane.Width];
-        _tailCounters0 = new uint[TLane.Width];
-        _tailCounters2 = new uint[TLane.Width];
-        _tailGathered = new TLane[d + d * d];
         _statisticLayout = new StatisticLayout(d, maxK, sources);
         _statisticScratch = new TLane[_statisticLayout.Size];
         _key = new PhiloxKey(spec.Seed, 0);
@@ -307,7 +299,7 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
         int d = _d, dd = d * d;
         PrepareSources(i);
         StatisticStep.Refit<TLane, LaneSpan<TLane>, ConstantSpan, LaneUniformStream<TLane>, PackedCuratedTail<TLane>>(in _parameters[i], new ConstantSpan(_constants), d, i, round,
-            new LaneUniformStream<TLane>(in _key, counter0), new PackedCuratedTail<TLane>(in _key, counter0, _tailLanes, _tailCounters0, _tailCounters2, _tailGathered), _sourceMean, _sourceFactor, _mean.AsSpan(i * d, d), _cholesky.AsSpan(i * dd, dd),
+            new LaneUniformStream<TLane>(in _key, counter0), new PackedCuratedTail<TLane>(in _key, counter0, _pairLane.AsSpan(0, TLane.Width), _pairCounter0.AsSpan(0, TLane.Width), _pairCounter2.AsSpan(0, TLane.Width), _gatheredMean, _gatheredFactor), _sourceMean, _sourceFactor, _mean.AsSpan(i * d, d), _cholesky.AsSpan(i * dd, dd),
             _statisticLayout, _statisticScratch, newMean, newCov);
     }
 
@@ -361,14 +353,10 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
             var lanes = _pairLane.AsSpan(group, width);
             var samples = _pairSample.AsSpan(group, width);
             var choice = TLane.Gather(_uChoice, 0, _pairChoice.AsSpan(group, width));
+            PackedCuratedTail<TLane>.GatherLaw(d, mean, factor, lanes, _gatheredMean, _gatheredFactor);
             for (int r = 0; r < d; r++)
             {
-                _gatheredMean[r] = TLane.Gather(mean, r, lanes);
                 _pairChosen[r] = TLane.Gather(_samples, r, samples);
-                for (int c = 0; c <= r; c++)
-                {
-                    _gatheredFactor[r * d + c] = TLane.Gather(factor, r * d + c, lanes);
-                }
             }
             var counters0 = _pairCounter0.AsSpan(group, width);
             var counters2 = _pairCounter2.AsSpan(group, width);

@@ -22,17 +22,19 @@ public readonly ref struct PackedCuratedTail<TLane> : ICuratedTail<PackedCurated
     private readonly Span<int> _lanes;        // per packed lane: the lane it stands for
     private readonly Span<uint> _counters0;   // its replicate's counter word 0
     private readonly Span<uint> _counters2;   // its model and draw (word 2)
-    private readonly Span<TLane> _gathered;   // d means, then d x d factor entries
+    private readonly Span<TLane> _mean;       // the packed lanes' model mean (d)
+    private readonly Span<TLane> _factor;     // and factor (d x d)
 
-    /// <summary>A tail over the stream of replicates counter0 .. counter0 + width - 1; the buffers hold one lane value's pairs and d + d x d gathered values.</summary>
-    public PackedCuratedTail(ref readonly PhiloxKey key, uint counter0, Span<int> lanes, Span<uint> counters0, Span<uint> counters2, Span<TLane> gathered)
+    /// <summary>A tail over the stream of replicates counter0 .. counter0 + width - 1; the buffers hold one lane value's pairs and its gathered mean (d) and factor (d x d).</summary>
+    public PackedCuratedTail(ref readonly PhiloxKey key, uint counter0, Span<int> lanes, Span<uint> counters0, Span<uint> counters2, Span<TLane> mean, Span<TLane> factor)
     {
         _key = ref key;
         _counter0 = counter0;
         _lanes = lanes;
         _counters0 = counters0;
         _counters2 = counters2;
-        _gathered = gathered;
+        _mean = mean;
+        _factor = factor;
     }
 
     /// <inheritdoc />
@@ -93,17 +95,9 @@ public readonly ref struct PackedCuratedTail<TLane> : ICuratedTail<PackedCurated
     private static void DrawPacked(PackedCuratedTail<TLane> tail, in ModelParameters model, ConstantSpan constants, int d, int round,
         ReadOnlySpan<TLane> ownMean, ReadOnlySpan<TLane> ownCholesky, StatisticLayout layout, Span<TLane> scratch)
     {
-        ReadOnlySpan<int> lanes = tail._lanes;
-        var mean = tail._gathered[..d];
-        var factor = tail._gathered.Slice(d, d * d);
-        for (int r = 0; r < d; r++)
-        {
-            mean[r] = TLane.Gather(ownMean, r, lanes);
-            for (int c = 0; c <= r; c++)
-            {
-                factor[r * d + c] = TLane.Gather(ownCholesky, r * d + c, lanes);
-            }
-        }
+        var mean = tail._mean[..d];
+        var factor = tail._factor[..(d * d)];
+        GatherLaw(d, ownMean, ownCholesky, tail._lanes, mean, factor);
         var (_, uChoice) = TLane.UniformsPerLane(in tail._key, tail._counters0, (uint)round, tail._counters2, 0);
         var normals = scratch.Slice(layout.Normals, layout.Candidates - layout.Normals);
         for (int b = 0; 2 * b < model.K * d; b++)
@@ -126,6 +120,23 @@ public readonly ref struct PackedCuratedTail<TLane> : ICuratedTail<PackedCurated
             for (int c = 0; c < d; c++)
             {
                 products[r * d + c] = x[r] * x[c];
+            }
+        }
+    }
+
+    /// <summary>
+    /// A model's law (its mean and the lower triangle of its factor, d and d x d lane values) as
+    /// packed lane values: packed lane j takes the values of lane <paramref name="lanes"/>[j].
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void GatherLaw(int d, ReadOnlySpan<TLane> mean, ReadOnlySpan<TLane> factor, ReadOnlySpan<int> lanes, Span<TLane> gatheredMean, Span<TLane> gatheredFactor)
+    {
+        for (int r = 0; r < d; r++)
+        {
+            gatheredMean[r] = TLane.Gather(mean, r, lanes);
+            for (int c = 0; c <= r; c++)
+            {
+                gatheredFactor[r * d + c] = TLane.Gather(factor, r * d + c, lanes);
             }
         }
     }
