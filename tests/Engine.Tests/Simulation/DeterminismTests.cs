@@ -57,6 +57,24 @@ public class DeterminismTests
         Assert.Single(reports);
     }
 
+    [Fact]
+    public void TheWarmUpRunsTheMomentsLoopOfBothCuratedPathsAtEveryWidth()
+    {
+        // The warm-up compiles the loop by running it: were its spec to stop reaching the moments
+        // sampler or either curated path, or to fail at some width, it would silently warm nothing.
+        var spec = SimulationRunner.WarmUpSpec;
+        Assert.Contains(spec.Models, model => model.IsInfiniteK);
+        Assert.Contains(spec.Models, model => model.K > 1);
+        Assert.All(spec.Models, model => Assert.True(model.N >= Engine.Simulation.Step.StatisticStep.StatisticsFromN));
+        Assert.Equal(Sampler.Moments, spec.Sampler);
+        foreach (var (width, precision) in SimdWidths.Names.Where(name => name != SimdWidths.Auto).Select(name => (name, "double")).Concat([("256x2", "single"), ("256", "single")]))
+        {
+            var result = SimulationRunner.WarmUp(new RunOptions { Simd = width, Precision = precision });
+            Assert.Equal(0, result.Diverged);
+            Assert.All(result.Alignment, estimate => Assert.True(double.IsFinite(estimate.Mean), $"{width} {precision}: alignment {estimate.Mean}"));
+        }
+    }
+
     /// <summary>Records progress synchronously (System.Progress would post to the thread pool), optionally acting on the first report.</summary>
     private sealed class Reports(List<long> values, Action? onFirst = null) : IProgress<long>
     {
