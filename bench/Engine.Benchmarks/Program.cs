@@ -11,6 +11,7 @@ public static class Program
         ["theory-scaling"] = TheoryScaling.Run,
         ["simulation-scaling"] = SimulationScaling.Run,
         ["gpu-agreement"] = GpuAgreement.Run,
+        ["gpu-throughput"] = GpuThroughput.Run,
         ["sweep-scale"] = SweepScale.Run,
     };
 
