@@ -52,6 +52,13 @@ public struct ReplicateArguments<T> where T : unmanaged
 /// </summary>
 public static class ReplicateKernel
 {
+    /// <summary>
+    /// <see cref="Run{T}"/> as an explicitly grouped kernel, for loading with a
+    /// <see cref="ILGPU.Runtime.KernelSpecialization"/>: its threads per group and groups per
+    /// multiprocessor bound the registers each thread may use (bench/RESULTS.md, the GPU section).
+    /// </summary>
+    public static void RunGrouped<T>(ReplicateArguments<T> a) where T : unmanaged, IDeviceLane<T> => Run(Grid.GlobalIndex.X, a);
+
     /// <summary>Runs replicate <c>FirstReplicate + index</c> through every round: its stationary J_i(p_j), its trajectory (arm 0) and whether it stayed finite.</summary>
     public static void Run<T>(Index1D index, ReplicateArguments<T> a) where T : unmanaged, IDeviceLane<T>
     {

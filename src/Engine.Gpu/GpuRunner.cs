@@ -98,7 +98,7 @@ public static class GpuRunner
         try
         {
             totals.MemSetToZero();
-            var simulate = accelerator.LoadAutoGroupedStreamKernel<Index1D, ReplicateArguments<T>>(ReplicateKernel.Run<T>);
+            var simulate = SimulationKernel<T>(device, spec);
             var reduce = accelerator.LoadAutoGroupedStreamKernel<Index1D, ReductionArguments<T>>(ReductionKernels.BlockMoments<T>);
             var merge = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<Moments>, int, ArrayView<Moments>>(ReductionKernels.MergeBlocks);
             for (long first = 0; first < spec.Replicates; first += launch)
@@ -160,6 +160,57 @@ public static class GpuRunner
         }
     }
 
+    /// <summary>The environment variable that overrides the simulation kernel's register bound (see <see cref="GroupsPerMultiprocessor"/>).</summary>
+    public const string GroupsPerMultiprocessorVariable = "LOOPSIM_GPU_GROUPS_PER_SM";
+    /// <summary>Threads per group of the simulation kernel when its registers are bounded.</summary>
+    public const int GroupThreads = 128;
+    /// <summary>The bound taken for specs that draw finite-K candidates: the fastest measured there.</summary>
+    public const int CandidateGroupsPerMultiprocessor = 4;
+
+    /// <summary>
+    /// G, the simulation kernel's groups of <see cref="GroupThreads"/> threads that must fit on one
+    /// multiprocessor at once, which bounds a thread to 65,536 / (128 G) registers; 0 leaves the
+    /// group size to ILGPU and the registers to the compiler. Measured on the H200
+    /// (bench/RESULTS.md): the compiler takes 234 registers, so 8 warps run per multiprocessor;
+    /// G = 4 (128 registers) is 14-17% faster where models draw finite-K candidates (their loop
+    /// waits on memory) and 30% slower at K = inf (the Bartlett sources then spill), so it is taken
+    /// only where a model curates with 1 &lt; K &lt; inf. <paramref name="setting"/> (the
+    /// environment variable, for measuring) overrides the choice.
+    /// </summary>
+    public static int GroupsPerMultiprocessor(SimulationSpec spec, string? setting)
+    {
+        if (string.IsNullOrEmpty(setting))
+        {
+            return spec.Models.Any(model => model.K > 1 && model.Weights[WeightIndex.Curated] > 0) ? CandidateGroupsPerMultiprocessor : 0;
+        }
+        if (int.TryParse(setting, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int groups) && groups <= 16)
+        {
+            return groups;
+        }
+        throw SpecException.Invalid(GroupsPerMultiprocessorVariable, setting, "a whole number of groups per multiprocessor from 0 (the compiler's choice) to 16");
+    }
+
+    /// <summary>
+    /// The simulation kernel as a launcher of <c>count</c> threads, bounded to
+    /// <see cref="GroupsPerMultiprocessor"/> groups: explicitly grouped and specialised for G &gt; 0,
+    /// grouped by ILGPU for 0.
+    /// </summary>
+    private static Action<int, ReplicateArguments<T>> SimulationKernel<T>(OpenedDevice device, SimulationSpec spec) where T : unmanaged, IDeviceLane<T>
+    {
+        var accelerator = device.Accelerator;
+        int groups = GroupsPerMultiprocessor(spec, Environment.GetEnvironmentVariable(GroupsPerMultiprocessorVariable));
+        if (groups == 0)
+        {
+            var automatic = accelerator.LoadAutoGroupedStreamKernel<Index1D, ReplicateArguments<T>>(ReplicateKernel.Run<T>);
+            return (count, arguments) => automatic(count, arguments);
+        }
+        // The CPU accelerator has no registers to share and smaller groups: it runs the grouped entry, and a partial last group, unspecialised.
+        int threads = Math.Min(GroupThreads, accelerator.MaxNumThreadsPerGroup);
+        var specialization = device.IsCpuAccelerator ? KernelSpecialization.Empty : new KernelSpecialization(GroupThreads, groups);
+        var grouped = accelerator.LoadStreamKernel<ReplicateArguments<T>>(ReplicateKernel.RunGrouped<T>, specialization);
+        return (count, arguments) => grouped(new KernelConfig((count + threads - 1) / threads, threads), arguments);
+    }
+
     /// <summary>
     /// The stationary J_i(p_j) (M x M per replicate) and the finite flag of replicates
     /// 0..count-1 of the spec's base arm, one by one, in one launch: for comparing backends
@@ -180,7 +231,7 @@ public static class GpuRunner
         using var state = accelerator.Allocate1D<T>((long)layout.Size * count);
         using var stationary = accelerator.Allocate1D<T>((long)m * m * count);
         using var finite = accelerator.Allocate1D<int>(count);
-        var simulate = accelerator.LoadAutoGroupedStreamKernel<Index1D, ReplicateArguments<T>>(ReplicateKernel.Run<T>);
+        var simulate = SimulationKernel<T>(device, spec);
         simulate(count, Arguments(spec, layout, models, constants, ziggurat, state, ArrayView<T>.Empty, stationary, finite, 0, count));
         accelerator.Synchronize();
         var values = stationary.GetAsArray1D();

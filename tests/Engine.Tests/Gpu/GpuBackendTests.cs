@@ -41,7 +41,34 @@ public class GpuBackendTests
         Assert.True(differing <= count / 1000, $"{differing} of {count} replicates differ beyond 1e-9");
     }
 
-    /// <summary>The device reductions (Welford per block of 256, Chan across blocks in block order) give the reference's summary, with the influence arms.</summary>
+    /// <summary>
+    /// The register bound (G groups of 128 threads per multiprocessor) is taken where a model draws
+    /// finite-K candidates, the measured faster there, and the compiler's choice elsewhere; the
+    /// environment variable overrides it, and a bad value is a user error naming it.
+    /// </summary>
+    [Theory]
+    [InlineData("k = \"inf\"", null, 0)]
+    [InlineData("k = 4", null, GpuRunner.CandidateGroupsPerMultiprocessor)]
+    [InlineData("k = 1", null, 0)]
+    [InlineData("k = 4", "0", 0)]
+    [InlineData("k = \"inf\"", "3", 3)]
+    public void RegisterBoundFollowsTheCandidates(string k, string? setting, int expected)
+    {
+        var spec = SpecText.Load(SpecText.Pair.Replace("k = \"inf\"", k));
+        Assert.Equal(expected, GpuRunner.GroupsPerMultiprocessor(spec, setting));
+    }
+
+    [Theory]
+    [InlineData("x")]
+    [InlineData("-1")]
+    [InlineData("17")]
+    public void BadRegisterBoundIsAUserError(string setting)
+    {
+        var error = Assert.Throws<SpecException>(() => GpuRunner.GroupsPerMultiprocessor(SpecText.Load(SpecText.Pair), setting));
+        Assert.StartsWith($"{GpuRunner.GroupsPerMultiprocessorVariable} = \"{setting}\":", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>The device reductions (Welford per block of 256, Chan across blocks in block order) give the reference's summary, with the influence arms (K = 4: the explicitly grouped kernel, with a partial last group).</summary>
     [Fact]
     public void SummaryWithInfluenceEqualsTheReference()
     {

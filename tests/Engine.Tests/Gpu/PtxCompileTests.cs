@@ -36,6 +36,19 @@ public class PtxCompileTests
         Assert.Contains(".entry", compiled.PTXAssembly, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void GroupedKernelCarriesItsRegisterBound()
+    {
+        // LOOPSIM_GPU_GROUPS_PER_SM: the bound reaches the PTX as .maxntid and .minnctapersm, from which ptxas caps the registers.
+        using var context = Context.Create(builder => builder.CPU().EnableAlgorithms());
+        using var backend = new PTXBackend(context, CudaArchitecture.SM_90, CudaInstructionSet.ISA_88, null!);
+        var method = typeof(ReplicateKernel).GetMethod(nameof(ReplicateKernel.RunGrouped))!.MakeGenericMethod(typeof(DeviceLane));
+        var specialization = new KernelSpecialization(Engine.Gpu.GpuRunner.GroupThreads, 4);
+        var compiled = (PTXCompiledKernel)backend.Compile(EntryPointDescription.FromExplicitlyGroupedKernel(method), specialization);
+        Assert.Contains(".maxntid 128", compiled.PTXAssembly, StringComparison.Ordinal);
+        Assert.Contains(".minnctapersm 4", compiled.PTXAssembly, StringComparison.Ordinal);
+    }
+
     private static MethodInfo Method(string kernel) => kernel switch
     {
         "Run<DeviceLane>" => typeof(ReplicateKernel).GetMethod(nameof(ReplicateKernel.Run))!.MakeGenericMethod(typeof(DeviceLane)),
