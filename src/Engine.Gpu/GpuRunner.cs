@@ -172,9 +172,8 @@ public static class GpuRunner
     /// multiprocessor at once, which bounds a thread to 65,536 / (128 G) registers; 0 leaves the
     /// group size to ILGPU and the registers to the compiler. Measured on the H200
     /// (bench/RESULTS.md): the compiler takes 234 registers, so 8 warps run per multiprocessor;
-    /// G = 4 (128 registers) is 14-17% faster where models draw finite-K candidates (their loop
-    /// waits on memory) and 30% slower at K = inf (the Bartlett sources then spill), so it is taken
-    /// only where a model curates with 1 &lt; K &lt; inf. <paramref name="setting"/> (the
+    /// G = 4 (128 registers) is 14-17% faster where models draw finite-K candidates and 30% slower
+    /// at K = inf, so it is taken only where a model curates with 1 &lt; K &lt; inf. <paramref name="setting"/> (the
     /// environment variable, for measuring) overrides the choice.
     /// </summary>
     public static int GroupsPerMultiprocessor(SimulationSpec spec, string? setting)
