@@ -10,7 +10,7 @@
 # (about 190 MB, 51 MB packed; the carry limit is 64 MB with the tree, and DuckDB's native library is 70 MB of it;
 # the excluded files serve only BenchmarkDotNet's suites and the IDE.)
 # There, from the repository root (device tool: carry [".carry"], timeout_s 420):
-#   bash bench/gpu/check.sh .carry/pub.tar.xz "$OUT" [seconds=420]
+#   bash bench/gpu/check.sh .carry/pub.tar.xz "$OUT" [seconds=360]
 #
 # Device time is scarce (15 minutes a session, the machine's start included), so the steps run in
 # order of what they decide, each under a timeout, and every step after the deadline (third
@@ -32,16 +32,8 @@ set -u
 archive=${1:?usage: bench/gpu/check.sh PUB.tar.xz OUT_DIR [seconds]}
 out=${2:?usage: bench/gpu/check.sh PUB.tar.xz OUT_DIR [seconds]}
 deadline=$(( $(date +%s) + ${3:-360} ))
-mkdir -p /tmp/gpucheck "$out"
-tar -C /tmp/gpucheck -xJf "$archive"
-pub=/tmp/gpucheck/pub
-export CUDA_HOME=${CUDA_HOME:-/usr/local/cuda}
-export DOTNET_CLI_TELEMETRY_OPTOUT=1
-work=/tmp/gpucheck/work
-mkdir -p "$work"
-canonical=bench/canonical.toml
-kinf="$work/canonical-kinf.toml"
-sed 's/^k = 4$/k = "inf"/' "$canonical" > "$kinf"
+mkdir -p "$out"
+. "$(dirname "$0")/common.sh"
 # GPU_CHECK_DEVICE=cpu-accelerator tries the script's plumbing on a machine without a GPU.
 device=${GPU_CHECK_DEVICE:-auto}
 log="$out/gpu-check.txt"
@@ -84,7 +76,6 @@ import json, sys
 gpu, cpu = (json.load(open(p)) for p in sys.argv[1:3])
 print(f"backend {gpu['backend']} on {gpu.get('device')}, diverged {gpu['diverged']} (cpu: {cpu['diverged']})")
 for g, c in zip(gpu["alignment"], cpu["alignment"]):
-    se = (g['se'] ** 2 + c['se'] ** 2) ** 0.5
     print(f"  {g['model']}: gpu {g['mean']:.6f} +- {g['se']:.6f}, cpu {c['mean']:.6f} +- {c['se']:.6f}: difference {abs(g['mean'] - c['mean']) / c['se']:.3f} cpu SE")
 PY
 }
@@ -109,16 +100,14 @@ fig3() {
 }
 
 counters() {
-  command -v ncu > /dev/null || PATH=$PATH:$CUDA_HOME/bin
   command -v ncu > /dev/null || { echo "ncu not found"; return 1; }
-  sed 's/^rounds = 200$/rounds = 10/; s/^burn_in = 100$/burn_in = 5/' "$canonical" > "$work/canonical-10.toml"
-  ncu --kernel-name Kernel_Run --launch-count 1 --metrics smsp__sass_thread_inst_executed_op_dadd_pred_on.sum,smsp__sass_thread_inst_executed_op_dmul_pred_on.sum,smsp__sass_thread_inst_executed_op_dfma_pred_on.sum,launch__registers_per_thread,sm__warps_active.avg.pct_of_peak_sustained_active \
-    "$pub/loopsim" run "$work/canonical-10.toml" --replicates 16384 --backend gpu --out "$work/ncu" 2>&1 | grep -E "op_d(add|mul|fma)|registers|warps_active|==ERR|rror|==PROF==" | head -12
+  ncu --kernel-name "$simulation_kernel" --launch-count 1 --metrics smsp__sass_thread_inst_executed_op_dadd_pred_on.sum,smsp__sass_thread_inst_executed_op_dmul_pred_on.sum,smsp__sass_thread_inst_executed_op_dfma_pred_on.sum,launch__registers_per_thread,sm__warps_active.avg.pct_of_peak_sustained_active \
+    "$pub/loopsim" run "$canonical10" --replicates 16384 --backend gpu --out "$work/ncu" 2>&1 | grep -E "op_d(add|mul|fma)|registers|warps_active|==ERR|rror|==PROF==" | head -12
 }
 
 throughput() { "$pub/Engine.Benchmarks" gpu-throughput "$@" "$device"; }
 agreement() { "$pub/Engine.Benchmarks" gpu-agreement "$1" "$device" "${@:2}"; }
-export pub work canonical kinf out device
+export pub work canonical kinf canonical10 simulation_kernel out device
 export -f wall estimates jax_peer fig3 counters throughput agreement
 
 {

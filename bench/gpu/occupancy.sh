@@ -11,17 +11,8 @@ set -u
 archive=${1:?usage: bench/gpu/occupancy.sh PUB.tar.xz OUT_DIR [seconds]}
 out=${2:?usage: bench/gpu/occupancy.sh PUB.tar.xz OUT_DIR [seconds]}
 deadline=$(( $(date +%s) + ${3:-400} ))
-mkdir -p /tmp/gpucheck "$out"
-[ -x /tmp/gpucheck/pub/loopsim ] || tar -C /tmp/gpucheck -xJf "$archive"
-pub=/tmp/gpucheck/pub
-export CUDA_HOME=${CUDA_HOME:-/usr/local/cuda} DOTNET_CLI_TELEMETRY_OPTOUT=1
-PATH=$PATH:$CUDA_HOME/bin
-work=/tmp/gpucheck/work
-mkdir -p "$work"
-canonical=bench/canonical.toml
-kinf="$work/canonical-kinf.toml"
-sed 's/^k = 4$/k = "inf"/' "$canonical" > "$kinf"
-sed 's/^rounds = 200$/rounds = 10/; s/^burn_in = 100$/burn_in = 5/' "$canonical" > "$work/canonical-10.toml"
+mkdir -p "$out"
+. "$(dirname "$0")/common.sh"
 log="$out/gpu-occupancy.txt"
 : > "$log"
 left() { echo $(( deadline - $(date +%s) )); }
@@ -33,8 +24,8 @@ left() { echo $(( deadline - $(date +%s) )); }
     echo "== G = $groups"
     LOOPSIM_GPU_GROUPS_PER_SM=$groups timeout 60 "$pub/Engine.Benchmarks" gpu-throughput "$canonical" double moments 1048576 60 2>&1 | sed "s/^/G=$groups /"
     LOOPSIM_GPU_GROUPS_PER_SM=$groups timeout 40 "$pub/Engine.Benchmarks" gpu-throughput "$kinf" double moments 1048576 60 2>&1 | sed "s/^/G=$groups /"
-    LOOPSIM_GPU_GROUPS_PER_SM=$groups timeout 40 ncu --kernel-name Kernel_Run --launch-count 1 --metrics launch__registers_per_thread,sm__warps_active.avg.pct_of_peak_sustained_active,launch__occupancy_limit_registers \
-      "$pub/loopsim" run "$work/canonical-10.toml" --replicates 65536 --backend gpu --out "$work/ncu" 2>&1 | grep -E "registers|warps_active|==ERR" | sed "s/^/G=$groups /"
+    LOOPSIM_GPU_GROUPS_PER_SM=$groups timeout 40 ncu --kernel-name "$simulation_kernel" --launch-count 1 --metrics launch__registers_per_thread,sm__warps_active.avg.pct_of_peak_sustained_active,launch__occupancy_limit_registers \
+      "$pub/loopsim" run "$canonical10" --replicates 65536 --backend gpu --out "$work/ncu" 2>&1 | grep -E "registers|warps_active|==ERR" | sed "s/^/G=$groups /"
   done
 } 2>&1 | tee -a "$log"
 
