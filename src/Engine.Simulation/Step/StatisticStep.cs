@@ -599,8 +599,14 @@ public static class StatisticStep
     /// <summary>
     /// Gamma(shape) in the lanes of <paramref name="active"/> with a positive shape, 0 elsewhere, by
     /// Marsaglia and Tsang (2000): for a &gt;= 1, d = a - 1/3, v = (1 + z / sqrt(9 d))^3 is accepted when
-    /// u &lt; 1 - 0.0331 z^4 or log u &lt; z^2 / 2 + d (1 - v + log v), giving d v; a &lt; 1 draws
-    /// Gamma(a + 1) U^(1/a). Attempt t of item <paramref name="item"/> (per lane: a Bartlett row, a
+    /// log u &lt; z^2 / 2 + d (1 - v + log v), giving d v; a &lt; 1 draws Gamma(a + 1) U^(1/a). Two squeezes
+    /// accept without logarithms: theirs, u &lt; 1 - 0.0331 z^4, and a tighter one from y = 1 - u and
+    /// t = 1 + z / sqrt(9 d): (y + y^2 / 2) 108 d min(1, t) &gt; z^4. It holds because log u &lt;= -(y + y^2 / 2)
+    /// and, with x = t - 1, the right side is 3 d (log(1 + x) - x + x^2 / 2 - x^3 / 3) &gt;= -3 d x^4 / (4 min(1, t))
+    /// = -z^4 / (108 d min(1, t)) (for x &lt; 0 the series' tail is at most x^4 / (4 (1 + x))). Both only
+    /// accept what the full test accepts, so the law is unchanged; the tighter one leaves a lane to the
+    /// logarithms about 0.028 / d of the time instead of about 0.08 (shape 10: in 5% of 16-lane attempts
+    /// instead of 75%). Attempt t of item <paramref name="item"/> (per lane: a Bartlett row, a
     /// tree node) reads its normal z and uniform u from one block, (<paramref name="attemptKind"/>, t);
     /// the lanes repeat, masked, until every one has accepted. The boost U is block
     /// (<paramref name="boostKind"/>, 0), drawn only where some lane's shape is below 1.
@@ -616,6 +622,8 @@ public static class StatisticStep
         var a = T.Select(pending, T.Select(boosted, shape + one, shape), one);
         var shifted = a - T.Broadcast(1.0 / 3.0);
         var spread = T.Broadcast(1.0 / 3.0) / T.Sqrt(shifted);
+        var tightScale = T.Broadcast(108) * shifted;
+        var half = T.Broadcast(0.5);
         var result = zero;
         uint counter2 = (uint)index << 24;
         for (int attempt = 0; T.Any(pending); attempt++)
@@ -627,14 +635,17 @@ public static class StatisticStep
             var candidate = T.And(pending, T.GreaterThan(v, zero));
             var u = one - uniform; // (0, 1]: its logarithm is finite
             var z2 = z * z;
-            var squeeze = T.LessThan(u, one - T.Broadcast(0.0331) * z2 * z2);
+            var z4 = z2 * z2;
+            var theirs = T.LessThan(u, one - T.Broadcast(0.0331) * z4);
+            var tight = TightSqueeze(uniform, t, z4, tightScale);
+            var squeeze = T.Select(theirs, theirs, tight);
             var accept = T.And(candidate, squeeze);
-            // The squeeze decides about nine lanes in ten: the logarithms only where some lane is left to the full test.
+            // The logarithms only where some lane is left to the full test (mostly the lanes that reject).
             var undecided = T.AndNot(candidate, squeeze);
             if (T.Any(undecided))
             {
                 var safe = T.Select(undecided, v, one);
-                var bound = T.Broadcast(0.5) * z2 + shifted * (one - safe + T.Log(safe));
+                var bound = half * z2 + shifted * (one - safe + T.Log(safe));
                 accept = T.Select(undecided, T.LessThan(T.Log(u), bound), accept);
             }
             result = T.Select(accept, shifted * v, result);
@@ -646,6 +657,18 @@ public static class StatisticStep
             result = T.Select(boosted, result * T.Exp(T.Log(one - boost) / T.Select(boosted, shape, one)), result);
         }
         return result;
+    }
+
+    /// <summary>
+    /// <see cref="Gamma"/>'s tighter squeeze: (y + y^2 / 2) 108 d min(1, t) &gt; z^4, with y = 1 - u the
+    /// attempt's uniform, t = 1 + z / sqrt(9 d) and <paramref name="scale"/> = 108 d. Where it holds, the
+    /// full test log u &lt; z^2 / 2 + d (1 - t^3 + log t^3) holds too.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static T TightSqueeze<T>(T y, T t, T z4, T scale) where T : struct, ILaneArithmetic<T>
+    {
+        var one = T.Broadcast(1);
+        return T.GreaterThan((y + T.Broadcast(0.5) * y * y) * scale * T.Select(T.LessThan(t, one), t, one), z4);
     }
 
     /// <summary>Exact standard normals z[0..count) from blocks of one counter prefix (two per block).</summary>

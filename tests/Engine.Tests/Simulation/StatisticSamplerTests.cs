@@ -47,6 +47,41 @@ public class StatisticSamplerTests
         Assert.True(distance < 1.63 / Math.Sqrt(Draws), $"KS distance {distance} of Gamma({shape}) above {1.63 / Math.Sqrt(Draws)}");
     }
 
+    /// <summary>
+    /// The gamma's tighter squeeze accepts only what Marsaglia and Tsang's full test accepts, on a grid
+    /// of shapes, normals and uniforms that is dense where the two boundaries meet (z and 1 - u near 0,
+    /// t near 0); and it decides most of the attempts that the full test accepts.
+    /// </summary>
+    [Theory]
+    [InlineData(2.0 / 3.0)]
+    [InlineData(1.0)]
+    [InlineData(4.5)]
+    [InlineData(30.0)]
+    [InlineData(5000.0)]
+    public void TightGammaSqueezeOnlyAcceptsWhatTheFullTestAccepts(double shifted)
+    {
+        double spread = 1.0 / 3.0 / Math.Sqrt(shifted);
+        int accepted = 0, squeezed = 0;
+        for (int i = -400; i <= 400; i++)
+        {
+            // z from -6 to 6, denser near 0, and up to the lowest z with t > 0.
+            double z = Math.Max(6.0 * Math.Sign(i) * Math.Pow(Math.Abs(i) / 400.0, 2), -0.999999 / spread);
+            double t = 1 + spread * z;
+            double v = t * t * t;
+            double z4 = z * z * z * z;
+            for (int j = 0; j <= 400; j++)
+            {
+                double y = j == 0 ? 0 : Math.Pow(10, -12 + 12.0 * j / 400) * (1 - 1e-12); // 1 - u in [0, 1)
+                bool full = Math.Log(1 - y) < 0.5 * z * z + shifted * (1 - v + Math.Log(v));
+                bool tight = ScalarLane.Any(StatisticStep.TightSqueeze(new ScalarLane(y), new ScalarLane(t), new ScalarLane(z4), ScalarLane.Broadcast(108 * shifted)));
+                Assert.False(tight && !full, $"shape {shifted + 1.0 / 3}: the squeeze accepts z = {z}, 1 - u = {y}, which the full test rejects");
+                accepted += full ? 1 : 0;
+                squeezed += tight ? 1 : 0;
+            }
+        }
+        Assert.True(squeezed > 0.7 * accepted, $"the squeeze decides {squeezed} of {accepted} accepted grid points");
+    }
+
     [Theory]
     [InlineData(1, 0.5)]
     [InlineData(16, 0.3)]
