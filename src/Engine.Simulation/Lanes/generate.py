@@ -17,6 +17,12 @@ WIDTHS = {
             "Vector512.WidenLower(Vector256.Create(values[..8]).ToVector512Unsafe())"),
 }
 
+XOR3 = {
+    "128": "Avx512F.VL.IsSupported ? Avx512F.VL.TernaryLogic(a, b, c, 0x96) : a ^ b ^ c",
+    "256": "Avx512F.VL.IsSupported ? Avx512F.VL.TernaryLogic(a, b, c, 0x96) : a ^ b ^ c",
+    "512": "Avx512F.IsSupported ? Avx512F.TernaryLogic(a, b, c, 0x96) : a ^ b ^ c",
+}
+
 SELECT = {
     "128": "Sse41.IsSupported ? Sse41.BlendVariable(whenFalse.Value, whenTrue.Value, mask.Value) : Vector128.ConditionalSelect(mask.Value, whenTrue.Value, whenFalse.Value)",
     "256": "Avx.IsSupported ? Avx.BlendVariable(whenFalse.Value, whenTrue.Value, mask.Value) : Vector256.ConditionalSelect(mask.Value, whenTrue.Value, whenFalse.Value)",
@@ -61,7 +67,7 @@ def gather(width):
 here = pathlib.Path(__file__).parent
 template = (here / "VectorLane.template").read_text()
 for bits, (width, index, multiply, widen) in WIDTHS.items():
-    text = (template.replace("__ZLOAD__", ziggurat_load(bits)).replace("__WIDEN__", widen).replace("__SELECT__", SELECT[bits]).replace("__GATHER__", gather(width)).replace("__B__", bits).replace("__W__", width)
+    text = (template.replace("__ZLOAD__", ziggurat_load(bits)).replace("__WIDEN__", widen).replace("__SELECT__", SELECT[bits]).replace("__XOR3__", XOR3[bits]).replace("__GATHER__", gather(width)).replace("__B__", bits).replace("__W__", width)
             .replace("__INDEX__", index).replace("__MUL__", multiply))
     text = text.replace("/// <summary>" + width + " replicates",
                         "// Generated from VectorLane.template by generate.py: edit the template, not this file.\n/// <summary>" + width + " replicates", 1)

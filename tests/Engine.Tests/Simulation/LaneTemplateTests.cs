@@ -10,6 +10,13 @@ public class LaneTemplateTests
         ["512"] = "Vector512.ConditionalSelect(mask.Value, whenTrue.Value, whenFalse.Value)",
     };
 
+    private static readonly Dictionary<string, string> Xor3s = new()
+    {
+        ["128"] = "Avx512F.VL.IsSupported ? Avx512F.VL.TernaryLogic(a, b, c, 0x96) : a ^ b ^ c",
+        ["256"] = "Avx512F.VL.IsSupported ? Avx512F.VL.TernaryLogic(a, b, c, 0x96) : a ^ b ^ c",
+        ["512"] = "Avx512F.IsSupported ? Avx512F.TernaryLogic(a, b, c, 0x96) : a ^ b ^ c",
+    };
+
     private static readonly (string Bits, string Width, string Index, string Multiply, string Widen)[] Widths =
     [
         ("128", "2", "0UL, 1UL", "Sse2.IsSupported ? Sse2.Multiply(a.AsUInt32(), b.AsUInt32()) : (a & Low32) * (b & Low32)",
@@ -54,7 +61,7 @@ public class LaneTemplateTests
         foreach (var (bits, width, index, multiply, widen) in Widths)
         {
             string gather = string.Join(", ", Enumerable.Range(0, int.Parse(width, System.Globalization.CultureInfo.InvariantCulture)).Select(j => $"flat[origin + offsets[{j}]]"));
-            string expected = template.Replace("__ZLOAD__", ZigguratLoad(bits), StringComparison.Ordinal).Replace("__WIDEN__", widen, StringComparison.Ordinal).Replace("__SELECT__", Selects[bits], StringComparison.Ordinal).Replace("__GATHER__", gather, StringComparison.Ordinal).Replace("__B__", bits, StringComparison.Ordinal).Replace("__W__", width, StringComparison.Ordinal)
+            string expected = template.Replace("__ZLOAD__", ZigguratLoad(bits), StringComparison.Ordinal).Replace("__WIDEN__", widen, StringComparison.Ordinal).Replace("__SELECT__", Selects[bits], StringComparison.Ordinal).Replace("__XOR3__", Xor3s[bits], StringComparison.Ordinal).Replace("__GATHER__", gather, StringComparison.Ordinal).Replace("__B__", bits, StringComparison.Ordinal).Replace("__W__", width, StringComparison.Ordinal)
                 .Replace("__INDEX__", index, StringComparison.Ordinal).Replace("__MUL__", multiply, StringComparison.Ordinal);
             string summary = "/// <summary>" + width + " replicates";
             int at = expected.IndexOf(summary, StringComparison.Ordinal);
