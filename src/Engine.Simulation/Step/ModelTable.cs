@@ -44,6 +44,10 @@ public struct ModelParameters
     public int FixedSources;
     /// <summary>The samples of each source under the fixed mixture (sources values); -1 for multinomial.</summary>
     public int SourceCounts;
+    /// <summary>The boundary whose count the moments sampler draws from <see cref="CountTable"/>; -1 for none.</summary>
+    public int CountTableBoundary;
+    /// <summary>Offset of that count's inversion table (<see cref="StatisticStep.InversionTable"/>); -1 for none.</summary>
+    public int CountTable;
 
     /// <summary>Whether curation is the exact tilt.</summary>
     public readonly bool IsInfiniteK => K == ModelSpec.InfiniteK;
@@ -77,7 +81,7 @@ public sealed class ModelTable
 
     /// <summary>One model's reward alone (its kind, beta and vector): what <see cref="ModelStep.Reward"/>, <see cref="ModelStep.ExpectedReward"/> and <see cref="ModelStep.TiltedMoments"/> read.</summary>
     public static (ModelParameters Model, double[] Constants) RewardOf(ModelSpec model) =>
-        (new ModelParameters { K = model.K, N = model.N, LinearReward = model.Reward == RewardKind.Linear ? 1 : 0, Beta = model.Beta, RewardVector = 0, FixedSources = -1, SourceCounts = -1 },
+        (new ModelParameters { K = model.K, N = model.N, LinearReward = model.Reward == RewardKind.Linear ? 1 : 0, Beta = model.Beta, RewardVector = 0, FixedSources = -1, SourceCounts = -1, CountTableBoundary = -1, CountTable = -1 },
             (double[])model.RewardVector.Clone());
 
     private static ModelParameters Flatten(ModelSpec model, int d, MixtureMode mixture, List<double> constants)
@@ -101,6 +105,10 @@ public sealed class ModelTable
                 last = s;
             }
         }
+        // The first count the moments sampler draws has n trials in every lane: its cumulative
+        // probabilities once per run (up to the inversion's n, under the multinomial mixture).
+        var (tableBoundary, share) = mixture == MixtureMode.Multinomial && model.N <= StatisticStep.InversionTrials
+            ? StatisticStep.FirstDrawnBoundary(cumulative) : (-1, 0);
         return new ModelParameters
         {
             N = model.N,
@@ -122,6 +130,8 @@ public sealed class ModelTable
                 ? Append(MixtureRounding.SlotSources(model.Weights, model.N).Select(source => (double)source))
                 : -1,
             SourceCounts = mixture == MixtureMode.Fixed ? Append(MixtureRounding.Counts(model.Weights, model.N).Select(count => (double)count)) : -1,
+            CountTableBoundary = tableBoundary,
+            CountTable = tableBoundary >= 0 ? Append(StatisticStep.InversionTable(model.N, share)) : -1,
         };
     }
 

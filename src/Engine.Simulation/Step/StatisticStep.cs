@@ -256,10 +256,11 @@ public static class StatisticStep
     /// Where n is at most <see cref="InversionTrialsOf{T}"/> the counts skip the tree: counts[s] = N(C_s)
     /// for every boundary s (0 .. sources - 2) by sequential binomials from the top, N(C_s) given
     /// N(C_(s+1)) being Binomial(N(C_(s+1)), C_s / C_(s+1)), each drawn by inversion of its own uniform
-    /// (<see cref="BinomialByInversion"/>). Every boundary is drawn, whatever the weights (trailing
-    /// zero weights give C = 1 and no search), so arms whose positive weights differ still read the
-    /// same uniforms; a step between the first two sources (absorb real, the default) moves only
-    /// N(C_0), as it does per sample.
+    /// (<see cref="BinomialByInversion"/>; the first one drawn, whose trials are n in every lane, by its
+    /// cumulative probabilities computed once per run, <see cref="BinomialByTable"/>). Every boundary is
+    /// drawn, whatever the weights (trailing zero weights give C = 1 and no search), so arms whose
+    /// positive weights differ still read the same uniforms; a step between the first two sources
+    /// (absorb real, the default) moves only N(C_0), as it does per sample.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CountsByInversion<T, TV, TC, TU>(in ModelParameters model, TC constants, int index, int round, TU stream, double totalWeight, TV counts)
@@ -279,7 +280,9 @@ public static class StatisticStep
                 drawnPair = s >> 1;
                 (u0, u1) = TU.Uniforms(stream, (uint)round, (uint)index << 24, ReplicateStream.StatisticBlock(WeightIndex.Real, StatisticDraw.CountUniforms, drawnPair));
             }
-            above = BinomialByInversion<T>(above, share, (s & 1) == 0 ? u0 : u1);
+            above = s == model.CountTableBoundary
+                ? BinomialByTable<T, TC>(constants, model.CountTable, model.N, (s & 1) == 0 ? u0 : u1)
+                : BinomialByInversion<T>(above, share, (s & 1) == 0 ? u0 : u1);
             TV.Store(counts, s, above);
             boundaryAbove = boundary;
         }
@@ -317,11 +320,85 @@ public static class StatisticStep
         for (int k = 0; T.Any(searching); k++)
         {
             count = T.Select(searching, count + one, count);
-            probability = probability * (trials - T.Broadcast(k)) * T.Broadcast(odds / (k + 1));
+            // One multiply on the chain from step to step: the factor does not depend on it.
+            probability = probability * ((trials - T.Broadcast(k)) * T.Broadcast(odds / (k + 1)));
             cumulative += probability;
             searching = T.AndNot(T.And(searching, T.LessThan(count, trials)), T.LessThan(v, cumulative));
         }
         return complement ? trials - count : count;
+    }
+
+    /// <summary>
+    /// The boundary of a model's first drawn count in <see cref="CountsByInversion"/>, where every lane
+    /// has n trials: the highest s in 0 .. sources - 2 whose share C_s / C_(s+1) lies strictly between 0
+    /// and 1 (computed as the step does), with that share; -1 where there is none (then no count is drawn).
+    /// </summary>
+    public static (int Boundary, double Share) FirstDrawnBoundary(ReadOnlySpan<double> cumulative)
+    {
+        double totalWeight = cumulative[^1];
+        double boundaryAbove = 1;
+        for (int s = cumulative.Length - 2; s >= 0; s--)
+        {
+            double boundary = cumulative[s] / totalWeight;
+            double share = boundaryAbove > 0 ? boundary / boundaryAbove : 0;
+            if (share > 0 && share < 1)
+            {
+                return (s, share);
+            }
+            boundaryAbove = boundary;
+        }
+        return (-1, 0);
+    }
+
+    /// <summary>
+    /// <see cref="BinomialByTable"/>'s table for Binomial(<paramref name="trials"/>, <paramref name="p"/>):
+    /// entry 0 is 1 where the draw counts the complement (p above 1/2) and 0 where not, entries
+    /// 1 .. trials the cumulative probabilities F(0) .. F(trials - 1) of the binomial counted, whose
+    /// success probability q = min(p, 1 - p), summed as <see cref="BinomialByInversion"/> sums them.
+    /// </summary>
+    public static double[] InversionTable(int trials, double p)
+    {
+        bool complement = p > 0.5;
+        double q = complement ? 1 - p : p;
+        double odds = q / (1 - q);
+        var table = new double[trials + 1];
+        table[0] = complement ? 1 : 0;
+        double probability = Math.Exp(trials * Math.Log(1 - q));
+        double cumulative = probability;
+        for (int k = 0; k < trials; k++)
+        {
+            table[k + 1] = cumulative;
+            probability *= (trials - k) * (odds / (k + 1));
+            cumulative += probability;
+        }
+        return table;
+    }
+
+    /// <summary>
+    /// Binomial(trials, p) by inversion of <paramref name="u"/> as <see cref="BinomialByInversion"/> draws it, with
+    /// trials the same in every lane, from the table at <paramref name="offset"/> of the constants
+    /// (<see cref="InversionTable"/>): the count is the number of k below trials with F(k) &lt;= v (v = u,
+    /// or 1 - u for the complement). No lane's search waits on a chain of multiplies, and no
+    /// logarithm or exponential is computed per draw.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static T BinomialByTable<T, TC>(TC constants, int offset, int trials, T u) where T : struct, ILaneArithmetic<T> where TC : IConstantView<TC>, allows ref struct
+    {
+        bool complement = TC.Read(constants, offset) != 0;
+        var one = T.Broadcast(1);
+        var v = complement ? one - u : u;
+        var count = T.Broadcast(0);
+        for (int k = 0; k < trials; k++)
+        {
+            // The table is nondecreasing: once v < F(k) in a lane it stays so.
+            var passed = T.AndNot(T.AllTrue, T.LessThan(v, T.Broadcast(TC.Read(constants, offset + 1 + k))));
+            if (!T.Any(passed))
+            {
+                break;
+            }
+            count += T.Select(passed, one, T.Broadcast(0));
+        }
+        return complement ? T.Broadcast(trials) - count : count;
     }
 
     /// <summary>

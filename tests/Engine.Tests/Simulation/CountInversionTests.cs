@@ -39,6 +39,31 @@ public class CountInversionTests
         BinomialFrequencies.AssertBinomial(frequency, n, p, $"Binomial({n}, {p}) by inversion");
     }
 
+    /// <summary>
+    /// The first count's table gives the inversion's count for the same uniform, on either side of
+    /// p = 1/2 (the complement) and at the largest n; the rare uniform within rounding of a table
+    /// entry may differ by one, which 20,000 draws are not expected to meet.
+    /// </summary>
+    [Theory]
+    [InlineData(64, 0.3)]
+    [InlineData(64, 0.7)]
+    [InlineData(45, 0.5)]
+    [InlineData(1, 0.9)]
+    [InlineData(StatisticStep.InversionTrials, 0.37)]
+    public void BinomialByTableCountsAsTheInversionDoes(int n, double p)
+    {
+        var key = new PhiloxKey(32, 0);
+        var table = StatisticStep.InversionTable(n, p);
+        Assert.Equal(p > 0.5 ? 1 : 0, table[0]);
+        for (int r = 0; r < Draws; r++)
+        {
+            var (u, _) = ScalarLane.Uniforms(in key, (uint)r, 1, 0, 0);
+            double byTable = StatisticStep.BinomialByTable(new ConstantSpan(table), 0, n, u).Value;
+            double byInversion = StatisticStep.BinomialByInversion(ScalarLane.Broadcast(n), p, u).Value;
+            Assert.True(byTable == byInversion, $"Binomial({n}, {p}) at u = {u.Value:R}: {byTable} from the table, {byInversion} by inversion");
+        }
+    }
+
     [Theory]
     [InlineData(0.0)]
     [InlineData(1.0)]
