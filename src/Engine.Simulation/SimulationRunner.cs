@@ -338,6 +338,12 @@ internal sealed class BlockStatistics
     private readonly Moments[] _trajectory;
     private readonly Moments[] _stationary;
     private readonly Moments[] _influence;
+    // Replicates added one by one update every trajectory entry with the same count, so their
+    // moments are kept as arrays of means and squared deviations, updated a vector at a time with
+    // the same arithmetic as Moments.Add (the same bits), and folded into _trajectory when read.
+    private double _addedCount;
+    private readonly double[] _addedMean;
+    private readonly double[] _addedSquares;
 
     public BlockStatistics(SimulationSpec spec)
     {
@@ -346,6 +352,8 @@ internal sealed class BlockStatistics
         _trajectory = new Moments[(spec.Rounds + 1) * _m * _width];
         _stationary = new Moments[_m * _m];
         _influence = new Moments[spec.Influence is null ? 0 : _m];
+        _addedMean = new double[_trajectory.Length];
+        _addedSquares = new double[_trajectory.Length];
     }
 
     internal BlockStatistics(SimulationSpec spec, Moments[] trajectory, Moments[] stationary, Moments[] influence)
@@ -359,6 +367,8 @@ internal sealed class BlockStatistics
         _trajectory = trajectory;
         _stationary = stationary;
         _influence = influence;
+        _addedMean = new double[_trajectory.Length];
+        _addedSquares = new double[_trajectory.Length];
     }
 
     public long Diverged;
@@ -366,6 +376,9 @@ internal sealed class BlockStatistics
     public void Clear()
     {
         Array.Clear(_trajectory);
+        _addedCount = 0;
+        Array.Clear(_addedMean);
+        Array.Clear(_addedSquares);
         Array.Clear(_stationary);
         Array.Clear(_influence);
         Diverged = 0;
@@ -374,10 +387,7 @@ internal sealed class BlockStatistics
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddReplicate(double[] trajectory, double[][] stationary, double step)
     {
-        for (int k = 0; k < trajectory.Length; k++)
-        {
-            _trajectory[k].Add(trajectory[k]);
-        }
+        AddTrajectory(trajectory);
         for (int k = 0; k < _stationary.Length; k++)
         {
             _stationary[k].Add(stationary[0][k]);
@@ -390,8 +400,56 @@ internal sealed class BlockStatistics
         }
     }
 
+    /// <summary>Welford's update (<see cref="Moments.Add"/>) of every trajectory entry, with one count, a vector of entries at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void AddTrajectory(ReadOnlySpan<double> values)
+    {
+        _addedCount += 1;
+        var mean = _addedMean.AsSpan();
+        var squares = _addedSquares.AsSpan();
+        int k = 0;
+        if (System.Numerics.Vector.IsHardwareAccelerated)
+        {
+            var count = new System.Numerics.Vector<double>(_addedCount);
+            int width = System.Numerics.Vector<double>.Count;
+            for (; k <= values.Length - width; k += width)
+            {
+                var value = new System.Numerics.Vector<double>(values[k..]);
+                var oldMean = new System.Numerics.Vector<double>(mean[k..]);
+                var delta = value - oldMean;
+                var newMean = oldMean + delta / count;
+                newMean.CopyTo(mean[k..]);
+                (new System.Numerics.Vector<double>(squares[k..]) + delta * (value - newMean)).CopyTo(squares[k..]);
+            }
+        }
+        for (; k < values.Length; k++)
+        {
+            double delta = values[k] - mean[k];
+            mean[k] += delta / _addedCount;
+            squares[k] += delta * (values[k] - mean[k]);
+        }
+    }
+
+    /// <summary>Folds the replicates added one by one into the trajectory's moments (a merge into empty moments copies them).</summary>
+    private void FoldTrajectory()
+    {
+        if (_addedCount == 0)
+        {
+            return;
+        }
+        for (int k = 0; k < _trajectory.Length; k++)
+        {
+            _trajectory[k].Merge(new Moments { Count = _addedCount, Mean = _addedMean[k], SquaredDeviations = _addedSquares[k] });
+        }
+        _addedCount = 0;
+        Array.Clear(_addedMean);
+        Array.Clear(_addedSquares);
+    }
+
     public void Merge(BlockStatistics other)
     {
+        FoldTrajectory();
+        other.FoldTrajectory();
         for (int k = 0; k < _trajectory.Length; k++)
         {
             _trajectory[k].Merge(other._trajectory[k]);
@@ -409,6 +467,7 @@ internal sealed class BlockStatistics
 
     public SimulationResult ToResult(SimulationSpec spec, string backend)
     {
+        FoldTrajectory();
         var crossReward = new Estimate[_m, _m];
         var alignment = new Estimate[_m];
         for (int i = 0; i < _m; i++)
