@@ -10,7 +10,8 @@ namespace Engine.Benchmarks;
 /// <summary>
 /// The moments sampler's building blocks per lane width, per replicate (OperationsPerInvoke): one
 /// gamma variate (Marsaglia-Tsang, shape 30), one multinomial boundary count N(C) by the order
-/// statistics' tree (n = 64 and 16,384), one source's mean and Bartlett scatter (d = 2, c = 25).
+/// statistics' tree (n = 64 and 16,384), one model's source counts by sequential binomials (n = 64,
+/// three sources), one source's mean and Bartlett scatter (d = 2, c = 25).
 /// </summary>
 public class StatisticBenchmarks : PerWidthBenchmarks
 {
@@ -25,6 +26,10 @@ public class StatisticBenchmarks : PerWidthBenchmarks
 
     [Benchmark(OperationsPerInvoke = Operations)]
     public double BartlettSource() => Widths.Run(Width, new BartlettBody());
+
+    /// <summary>All source counts of the canonical theta (n = 64; real 0.3, curated 0.4, cross 0.3): two sequential binomials by inversion.</summary>
+    [Benchmark(OperationsPerInvoke = Operations)]
+    public double SourceCounts64() => Widths.Run(Width, new SourceCountsBody());
 
     private readonly struct GammaBody : ILaneAction<double>
     {
@@ -50,6 +55,27 @@ public class StatisticBenchmarks : PerWidthBenchmarks
             {
                 var stream = new LaneUniformStream<T>(in Key, (uint)(b * T.Width));
                 sum += StatisticStep.CountBelow<T, LaneUniformStream<T>>(stream, 1, 0, n, 0.4);
+            }
+            return T.Element(sum, 0);
+        }
+    }
+
+    private readonly struct SourceCountsBody : ILaneAction<double>
+    {
+        public double Run<T>() where T : struct, ILane<T>
+        {
+            var (model, constants) = ModelTable.Of(new ModelSpec
+            {
+                Name = "theta", N = 64, Covariance = CovarianceStructure.Full, RealMean = [0, 0], RealCov = [1, 0, 0, 1], InitMean = [0, 0], InitCov = [1, 0, 0, 1],
+                Reward = RewardKind.Quadratic, RewardVector = [0, 0], Beta = 0.25, K = 4, Ridge = 0, Weights = [0.3, 0.4, 0, 0.3],
+            }, 2);
+            var counts = new T[model.Sources];
+            var sum = T.Broadcast(0);
+            for (int b = 0; b < Operations / T.Width; b++)
+            {
+                var stream = new LaneUniformStream<T>(in Key, (uint)(b * T.Width));
+                StatisticStep.SourceCounts<T, LaneSpan<T>, ConstantSpan, LaneUniformStream<T>>(in model, new ConstantSpan(constants), 0, 1, stream, counts);
+                sum += counts[0];
             }
             return T.Element(sum, 0);
         }
