@@ -86,7 +86,7 @@ public static class GpuRunner
         int blocksPerLaunch = (launch + SimulationRunner.BlockSize - 1) / SimulationRunner.BlockSize;
 
         var tables = arms.Select(arm => new ModelTable(arm)).ToArray();
-        var models = tables.Select(table => accelerator.Allocate1D(table.Models)).ToArray();
+        var models = tables.Select(table => accelerator.Allocate1D(DeviceModels(table))).ToArray();
         var constants = tables.Select(table => accelerator.Allocate1D(table.Constants)).ToArray();
         using var ziggurat = accelerator.Allocate1D(Ziggurat.Table.ToArray());
         using var state = accelerator.Allocate1D<T>((long)layout.Size * launch);
@@ -167,6 +167,36 @@ public static class GpuRunner
     /// <summary>The bound taken for specs that draw finite-K candidates: the fastest measured there.</summary>
     public const int CandidateGroupsPerMultiprocessor = 4;
 
+    /// <summary>The environment variable that overrides <see cref="UsesCountTables"/>: 1 reads the tables, 0 draws every count by inversion.</summary>
+    public const string CountTablesVariable = "LOOPSIM_GPU_COUNT_TABLES";
+
+    /// <summary>
+    /// Whether the kernels draw a model's first count from its table of cumulative probabilities
+    /// (StatisticStep.BinomialByTable, the CPU lanes' way) or by inversion as every other count
+    /// (the same counts, <see cref="ModelParameters.CountTableBoundary"/> set to -1).
+    /// <paramref name="setting"/> (the environment variable, for measuring) overrides the choice.
+    /// </summary>
+    public static bool UsesCountTables(string? setting) => setting switch
+    {
+        null or "" or "1" => true,
+        "0" => false,
+        _ => throw SpecException.Invalid(CountTablesVariable, setting, "1 (a table for each model's first count) or 0 (every count by inversion)"),
+    };
+
+    /// <summary>The arm's models as the kernels read them (<see cref="UsesCountTables"/>).</summary>
+    private static ModelParameters[] DeviceModels(ModelTable table)
+    {
+        var models = (ModelParameters[])table.Models.Clone();
+        if (!UsesCountTables(Environment.GetEnvironmentVariable(CountTablesVariable)))
+        {
+            for (int i = 0; i < models.Length; i++)
+            {
+                models[i].CountTableBoundary = -1;
+            }
+        }
+        return models;
+    }
+
     /// <summary>
     /// G, the simulation kernel's groups of <see cref="GroupThreads"/> threads that must fit on one
     /// multiprocessor at once, which bounds a thread to 65,536 / (128 G) registers; 0 leaves the
@@ -224,7 +254,7 @@ public static class GpuRunner
         int m = spec.ModelCount;
         var layout = ReplicateLayout.For(spec.Dimension, m, spec.Models.Max(model => model.K));
         var table = new ModelTable(spec);
-        using var models = accelerator.Allocate1D(table.Models);
+        using var models = accelerator.Allocate1D(DeviceModels(table));
         using var constants = accelerator.Allocate1D(table.Constants);
         using var ziggurat = accelerator.Allocate1D(Ziggurat.Table.ToArray());
         using var state = accelerator.Allocate1D<T>((long)layout.Size * count);

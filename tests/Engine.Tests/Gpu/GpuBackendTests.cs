@@ -68,6 +68,22 @@ public class GpuBackendTests
         Assert.StartsWith($"{GpuRunner.GroupsPerMultiprocessorVariable} = \"{setting}\":", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("", true)]
+    [InlineData("1", true)]
+    [InlineData("0", false)]
+    public void CountTablesFollowTheirSetting(string? setting, bool expected) => Assert.Equal(expected, GpuRunner.UsesCountTables(setting));
+
+    [Theory]
+    [InlineData("yes")]
+    [InlineData("2")]
+    public void BadCountTableSettingIsAUserError(string setting)
+    {
+        var error = Assert.Throws<SpecException>(() => GpuRunner.UsesCountTables(setting));
+        Assert.StartsWith($"{GpuRunner.CountTablesVariable} = \"{setting}\":", error.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>The device reductions (Welford per block of 256, Chan across blocks in block order) give the reference's summary, with the influence arms (K = 4: the explicitly grouped kernel, with a partial last group).</summary>
     [Fact]
     public void SummaryWithInfluenceEqualsTheReference()
