@@ -44,8 +44,8 @@ public static class LaneMath
     }
 
     /// <summary>e^x: x = k ln 2 + r with |r| &lt;= ln2/2, e^r by its Taylor series to r^13; 0 below -708.</summary>
-    // Inlined into its one caller in the loop, the softmax of Curation.ChoiceMasks (itself kept out of
-    // line), so the K exponentials overlap instead of passing lane values through the stack per call.
+    // Inlined into its one caller in the loop, the softmax of ModelStep.SoftmaxWeights (itself kept out
+    // of line), so the K exponentials overlap instead of passing lane values through the stack per call.
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static T Exp<T>(T x) where T : struct, ILane<T>
     {

@@ -141,6 +141,24 @@ public static class ModelStep
     public static void ChoiceMasks<T, TV>(int k, TV rewards, T uniform, TV picks)
         where T : struct, ILaneArithmetic<T> where TV : ILaneView<TV, T>, allows ref struct
     {
+        var target = uniform * SoftmaxWeights<T, TV>(k, rewards);
+        var cumulative = T.Broadcast(0);
+        var undecided = T.AllTrue;
+        for (int c = 0; c < k; c++)
+        {
+            (var take, cumulative, undecided) = Pick(c == k - 1, TV.Load(rewards, c), target, cumulative, undecided);
+            TV.Store(picks, c, take);
+        }
+    }
+
+    /// <summary>
+    /// The rewards of <see cref="ChoiceMasks"/> turned into weights exp(r_k - max r) in place; returns
+    /// their total. Out of line: the K inlined exponentials would use up the inlining budget of the
+    /// per-sample loop's callers (measured: their lane operators became calls, 1.8x slower).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static T SoftmaxWeights<T, TV>(int k, TV rewards) where T : struct, ILaneArithmetic<T> where TV : ILaneView<TV, T>, allows ref struct
+    {
         var best = T.Broadcast(double.NegativeInfinity);
         for (int c = 0; c < k; c++)
         {
@@ -153,24 +171,27 @@ public static class ModelStep
             TV.Store(rewards, c, weight);
             total += weight;
         }
-        var target = uniform * total;
-        var cumulative = T.Broadcast(0);
-        var undecided = T.AllTrue;
-        int last = k - 1;
-        for (int c = 0; c <= last; c++)
-        {
-            cumulative += TV.Load(rewards, c);
-            var take = c == last ? undecided : T.And(undecided, T.LessThan(target, cumulative));
-            TV.Store(picks, c, take);
-            undecided = T.AndNot(undecided, take);
-        }
+        return total;
+    }
+
+    /// <summary>One step of <see cref="ChoiceMasks"/>' walk: the lanes that keep this candidate (all still undecided ones for the last).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (T Take, T Cumulative, T Undecided) Pick<T>(bool last, T weight, T target, T cumulative, T undecided) where T : struct, ILaneArithmetic<T>
+    {
+        cumulative += weight;
+        var take = last ? undecided : T.And(undecided, T.LessThan(target, cumulative));
+        return (take, cumulative, T.AndNot(undecided, take));
     }
 
     /// <summary>
     /// Plackett-Luce choice among the model's K candidates in the lanes of <paramref name="curated"/>:
     /// candidate 0 is the model's own draw, already in <paramref name="x"/>; candidate c &gt;= 1 is
-    /// mean + L z[c d .. c d + d - 1]. The kept candidate is written to <paramref name="x"/>.
-    /// <paramref name="candidates"/> holds K d lanes, <paramref name="weights"/> and <paramref name="picks"/> K.
+    /// mean + L z[c d .. c d + d - 1]. The kept candidate is written to <paramref name="x"/>. The
+    /// candidates are not stored: each one's reward is summed row by row as <see cref="Reward"/> sums
+    /// it, the walk of <see cref="ChoiceMasks"/> keeps the chosen normals, and the chosen candidate is
+    /// mapped once, with the rows' operations of <see cref="AffineRow"/>, so x is bit for bit the
+    /// candidate drawn. <paramref name="candidates"/> holds d lanes (the kept normals),
+    /// <paramref name="weights"/> K; <paramref name="picks"/> is unused.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ChooseCandidate<T, TV, TC>(in ModelParameters model, TC constants, int d, TV mean, TV cholesky, TV normals, T uChoice, T curated, TV x,
@@ -178,26 +199,54 @@ public static class ModelStep
         where T : struct, ILaneArithmetic<T> where TV : ILaneView<TV, T>, allows ref struct where TC : IConstantView<TC>, allows ref struct
     {
         int k = model.K;
-        for (int r = 0; r < d; r++)
-        {
-            TV.Store(candidates, r, TV.Load(x, r));
-        }
         TV.Store(weights, 0, Reward<T, TV, TC>(in model, constants, d, x));
         for (int c = 1; c < k; c++)
         {
-            var candidate = TV.Slice(candidates, c * d);
-            AffineLower<T, TV>(d, mean, cholesky, TV.Slice(normals, c * d), candidate);
-            TV.Store(weights, c, Reward<T, TV, TC>(in model, constants, d, candidate));
+            TV.Store(weights, c, AffineReward<T, TV, TC>(in model, constants, d, mean, cholesky, TV.Slice(normals, c * d)));
         }
-        ChoiceMasks<T, TV>(k, weights, uChoice, picks);
-        for (int c = 0; c < k; c++)
+        var target = uChoice * SoftmaxWeights<T, TV>(k, weights);
+        var cumulative = T.Broadcast(0);
+        var undecided = T.AllTrue;
+        (var first, cumulative, undecided) = Pick(k == 1, TV.Load(weights, 0), target, cumulative, undecided);
+        var kept = candidates;
+        for (int c = 1; c < k; c++)
         {
-            var pick = T.And(TV.Load(picks, c), curated);
+            (var take, cumulative, undecided) = Pick(c == k - 1, TV.Load(weights, c), target, cumulative, undecided);
             for (int r = 0; r < d; r++)
             {
-                TV.Store(x, r, T.Select(pick, TV.Load(candidates, c * d + r), TV.Load(x, r)));
+                TV.Store(kept, r, c == 1 ? TV.Load(normals, c * d + r) : T.Select(take, TV.Load(normals, c * d + r), TV.Load(kept, r)));
             }
         }
+        var replace = T.AndNot(curated, first);
+        if (k > 1 && T.Any(replace))
+        {
+            for (int r = 0; r < d; r++)
+            {
+                TV.Store(x, r, T.Select(replace, AffineRow<T, TV>(d, mean, cholesky, kept, r), TV.Load(x, r)));
+            }
+        }
+    }
+
+    /// <summary>The reward of mean + L z, its rows computed as <see cref="AffineRow"/> computes them and summed as <see cref="Reward"/> sums them, without storing the point.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T AffineReward<T, TV, TC>(in ModelParameters reward, TC constants, int d, TV mean, TV lower, TV z)
+        where T : struct, ILaneArithmetic<T> where TV : ILaneView<TV, T>, allows ref struct where TC : IConstantView<TC>, allows ref struct
+    {
+        var sum = T.Broadcast(0);
+        if (reward.LinearReward != 0)
+        {
+            for (int c = 0; c < d; c++)
+            {
+                sum += T.Broadcast(TC.Read(constants, reward.RewardVector + c)) * AffineRow<T, TV>(d, mean, lower, z, c);
+            }
+            return T.Broadcast(reward.Beta) * sum;
+        }
+        for (int c = 0; c < d; c++)
+        {
+            var delta = AffineRow<T, TV>(d, mean, lower, z, c) - T.Broadcast(TC.Read(constants, reward.RewardVector + c));
+            sum += delta * delta;
+        }
+        return T.Broadcast(-0.5 * reward.Beta) * sum;
     }
 
     /// <summary>
