@@ -191,8 +191,15 @@ public readonly struct Vector256Lane(Vector256<double> value) : ILane<Vector256L
         uint rejected0 = (uint)Vector256.ExtractMostSignificantBits(reject0), rejected1 = (uint)Vector256.ExtractMostSignificantBits(reject1);
         if ((rejected0 | rejected1) != 0)
         {
-            z0 = ZigguratFinish(z0, rejected0, in key, c0, c1, c2, c3, 0);
-            z1 = ZigguratFinish(z1, rejected1, in key, c0, c1, c2, c3, 1);
+            // Each only where its own lanes were rejected: a call passes every counter through the stack.
+            if (rejected0 != 0)
+            {
+                z0 = ZigguratFinish(z0, rejected0, in key, c0, c1, c2, c3, 0);
+            }
+            if (rejected1 != 0)
+            {
+                z1 = ZigguratFinish(z1, rejected1, in key, c0, c1, c2, c3, 1);
+            }
         }
         return (new(z0), new(z1));
     }

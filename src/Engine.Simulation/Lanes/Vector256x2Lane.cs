@@ -238,8 +238,15 @@ public readonly struct Vector256x2Lane(Vector256<double> low, Vector256<double> 
         uint rejected1 = (uint)Vector256.ExtractMostSignificantBits(reject1Low) | (uint)Vector256.ExtractMostSignificantBits(reject1High) << 4;
         if ((rejected0 | rejected1) != 0)
         {
-            (z0Low, z0High) = ZigguratFinish(z0Low, z0High, rejected0, in key, a0, b0, counter1, a2, b2, counter3, 0);
-            (z1Low, z1High) = ZigguratFinish(z1Low, z1High, rejected1, in key, a0, b0, counter1, a2, b2, counter3, 1);
+            // Each only where its own lanes were rejected: a call passes every counter through the stack.
+            if (rejected0 != 0)
+            {
+                (z0Low, z0High) = ZigguratFinish(z0Low, z0High, rejected0, in key, a0, b0, counter1, a2, b2, counter3, 0);
+            }
+            if (rejected1 != 0)
+            {
+                (z1Low, z1High) = ZigguratFinish(z1Low, z1High, rejected1, in key, a0, b0, counter1, a2, b2, counter3, 1);
+            }
         }
         return (new(z0Low, z0High), new(z1Low, z1High));
     }

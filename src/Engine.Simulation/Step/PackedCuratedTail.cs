@@ -89,7 +89,7 @@ public readonly ref struct PackedCuratedTail<TLane> : ICuratedTail<PackedCurated
 
     /// <summary>
     /// One lane value of packed draws: the chosen candidates' deviations from their lanes' means
-    /// into the scratch's sample (d), their products into its candidates (d x d).
+    /// into the scratch's sample (d), their products into its candidates (d x d, the lower triangle).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DrawPacked(PackedCuratedTail<TLane> tail, in ModelParameters model, ConstantSpan constants, int d, int round,
@@ -117,7 +117,7 @@ public readonly ref struct PackedCuratedTail<TLane> : ICuratedTail<PackedCurated
         }
         for (int r = 0; r < d; r++)
         {
-            for (int c = 0; c < d; c++)
+            for (int c = 0; c <= r; c++)
             {
                 products[r * d + c] = x[r] * x[c];
             }
@@ -159,11 +159,15 @@ public readonly ref struct PackedCuratedTail<TLane> : ICuratedTail<PackedCurated
         {
             return;
         }
-        for (int k = 0; k < d * d; k++)
+        for (int r = 0; r < d; r++)
         {
-            for (int p = 0; p < used; p++)
+            for (int c = 0; c <= r; c++)
             {
-                TLane.Write(squares, k, lanes[p], TLane.Read(squares, k, lanes[p]) + TLane.Read(products, k, p));
+                int k = r * d + c;
+                for (int p = 0; p < used; p++)
+                {
+                    TLane.Write(squares, k, lanes[p], TLane.Read(squares, k, lanes[p]) + TLane.Read(products, k, p));
+                }
             }
         }
     }

@@ -477,7 +477,11 @@ public static class StatisticStep
         }
     }
 
-    /// <summary>Adds one draw's deviation x from the base mean (0 in lanes past their count) to the sums.</summary>
+    /// <summary>
+    /// Adds one draw's deviation x from the base mean (0 in lanes past their count) to the sums; of the
+    /// outer products only the lower triangle (c &lt;= r), which <see cref="FinishDeviations"/> mirrors:
+    /// x_r x_c and x_c x_r round alike.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddDeviation<T, TV>(int d, bool scatter, TV x, TV sum, TV squares) where T : struct, ILaneArithmetic<T> where TV : ILaneView<TV, T>, allows ref struct
     {
@@ -489,7 +493,7 @@ public static class StatisticStep
         {
             for (int r = 0; r < d; r++)
             {
-                for (int c = 0; c < d; c++)
+                for (int c = 0; c <= r; c++)
                 {
                     TV.Store(squares, r * d + c, TV.Load(squares, r * d + c) + TV.Load(x, r) * TV.Load(x, c));
                 }
@@ -497,7 +501,7 @@ public static class StatisticStep
         }
     }
 
-    /// <summary>The mean base + sum / c and scatter squares - sum sum^T / c of c draws summed as deviations from <paramref name="baseMean"/>.</summary>
+    /// <summary>The mean base + sum / c and scatter squares - sum sum^T / c of c draws summed as deviations from <paramref name="baseMean"/> (squares: the lower triangle).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FinishDeviations<T, TV>(int d, bool scatter, T count, TV baseMean, TV sum, TV squares, TV sourceMean, TV sourceScatter)
         where T : struct, ILaneArithmetic<T> where TV : ILaneView<TV, T>, allows ref struct
@@ -513,7 +517,7 @@ public static class StatisticStep
             {
                 for (int c = 0; c < d; c++)
                 {
-                    TV.Store(sourceScatter, r * d + c, TV.Load(squares, r * d + c) - TV.Load(sum, r) * TV.Load(sum, c) * inverse);
+                    TV.Store(sourceScatter, r * d + c, TV.Load(squares, c <= r ? r * d + c : c * d + r) - TV.Load(sum, r) * TV.Load(sum, c) * inverse);
                 }
             }
         }

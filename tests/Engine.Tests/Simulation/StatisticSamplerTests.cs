@@ -48,6 +48,64 @@ public class StatisticSamplerTests
     }
 
     /// <summary>
+    /// A finite-K curated source's statistics (the scalar reference's lockstep draws) are the mean and
+    /// the scatter of its chosen candidates drawn one by one from the same counters, and the scatter
+    /// is exactly symmetric (only its lower triangle is summed, then mirrored).
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(25)]
+    public void CuratedStatisticsAreThoseOfTheChosenDraws(int count)
+    {
+        const int d = 2, k = 4;
+        var (model, constants) = ModelTable.Of(new ModelSpec
+        {
+            Name = "theta", N = 64, Covariance = CovarianceStructure.Full, RealMean = [0, 0], RealCov = [1, 0, 0, 1], InitMean = [0, 0], InitCov = [1, 0, 0, 1],
+            Reward = RewardKind.Quadratic, RewardVector = [0.5, -1], Beta = 0.8, K = k, Ridge = 0, Weights = [0.3, 0.4, 0, 0.3],
+        }, d);
+        ScalarLane[] mean = [new(0.3), new(-0.2)], factor = [new(1.1), new(0), new(0.4), new(0.8)];
+        var layout = new StatisticLayout(d, k, model.Sources);
+        var key = new PhiloxKey(23, 0);
+        for (int replicate = 0; replicate < 50; replicate++)
+        {
+            var stream = new LaneUniformStream<ScalarLane>(in key, (uint)replicate);
+            var scratch = new ScalarLane[layout.Size];
+            var sourceMean = new ScalarLane[d];
+            var sourceScatter = new ScalarLane[d * d];
+            StatisticStep.CuratedStatistics<ScalarLane, LaneSpan<ScalarLane>, ConstantSpan, LaneUniformStream<ScalarLane>, LockstepToTheEnd<ScalarLane, LaneSpan<ScalarLane>, ConstantSpan>>(
+                in model, new ConstantSpan(constants), d, 0, 1, stream, default, true, new ScalarLane(count), mean, factor, layout, scratch, sourceMean, sourceScatter);
+
+            var draws = new double[count, d];
+            for (int j = 0; j < count; j++)
+            {
+                var (_, uChoice) = LaneUniformStream<ScalarLane>.Uniforms(stream, 1, (uint)j, 0);
+                var normals = new ScalarLane[k * d];
+                StatisticStep.Normals<ScalarLane, LaneSpan<ScalarLane>, LaneUniformStream<ScalarLane>>(stream, 1, (uint)j, 1, k * d, normals);
+                var x = new ScalarLane[d];
+                ModelStep.AffineLower<ScalarLane, LaneSpan<ScalarLane>>(d, mean, factor, normals, x);
+                ModelStep.ChooseCandidate<ScalarLane, LaneSpan<ScalarLane>, ConstantSpan>(in model, new ConstantSpan(constants), d, mean, factor, normals, uChoice, ScalarLane.AllTrue, x,
+                    new ScalarLane[k * d], new ScalarLane[k], new ScalarLane[k]);
+                for (int r = 0; r < d; r++)
+                {
+                    draws[j, r] = x[r].Value;
+                }
+            }
+            for (int r = 0; r < d; r++)
+            {
+                double expectedMean = Enumerable.Range(0, count).Average(j => draws[j, r]);
+                Assert.True(Math.Abs(sourceMean[r].Value - expectedMean) < 1e-12, $"replicate {replicate}: mean {r} {sourceMean[r].Value} against {expectedMean}");
+                for (int c = 0; c < d; c++)
+                {
+                    double expected = Enumerable.Range(0, count).Sum(j => (draws[j, r] - expectedMean) * (draws[j, c] - Enumerable.Range(0, count).Average(i => draws[i, c])));
+                    Assert.True(Math.Abs(sourceScatter[r * d + c].Value - expected) < 1e-10 * (1 + Math.Abs(expected)), $"replicate {replicate}: scatter ({r}, {c}) {sourceScatter[r * d + c].Value} against {expected}");
+                    Assert.Equal(sourceScatter[c * d + r].Value, sourceScatter[r * d + c].Value);
+                }
+            }
+        }
+    }
+
+    /// <summary>
     /// The gamma's tighter squeeze accepts only what Marsaglia and Tsang's full test accepts, on a grid
     /// of shapes, normals and uniforms that is dense where the two boundaries meet (z and 1 - u near 0,
     /// t near 0); and it decides most of the attempts that the full test accepts.
