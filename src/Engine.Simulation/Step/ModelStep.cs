@@ -153,10 +153,12 @@ public static class ModelStep
 
     /// <summary>
     /// The rewards of <see cref="ChoiceMasks"/> turned into weights exp(r_k - max r) in place; returns
-    /// their total. Out of line: the K inlined exponentials would use up the inlining budget of the
-    /// per-sample loop's callers (measured: their lane operators became calls, 1.8x slower).
+    /// their total. Not marked for inlining: the K inlined exponentials would use up the inlining
+    /// budget of the per-sample loop's callers (measured: their lane operators became calls, 1.8x
+    /// slower). Not NoInlining either: ILGPU then emits a PTX function that the driver refused to
+    /// compile on the H200 ("a PTX JIT compilation failed", bench/RESULTS.md).
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static T SoftmaxWeights<T, TV>(int k, TV rewards) where T : struct, ILaneArithmetic<T> where TV : ILaneView<TV, T>, allows ref struct
     {
         var best = T.Broadcast(double.NegativeInfinity);

@@ -49,6 +49,32 @@ public class PtxCompileTests
         Assert.Contains(".minnctapersm 4", compiled.PTXAssembly, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The simulation kernels call no PTX function of ours, only ILGPU's own math helpers: a method of
+    /// the step marked NoInlining became a PTX function (with a struct parameter, called with
+    /// call.uni) that the H200's driver refused to compile, "a PTX JIT compilation failed", while
+    /// every test here passed (bench/RESULTS.md, issue 9 part 5).
+    /// </summary>
+    [Theory]
+    [InlineData("Run<DeviceLane>")]
+    [InlineData("Run<DeviceSingleLane>")]
+    public void SimulationKernelCallsOnlyIlgpuFunctions(string kernel)
+    {
+        using var context = Context.Create(builder => builder.CPU().EnableAlgorithms());
+        using var backend = new PTXBackend(context, CudaArchitecture.SM_90, CudaInstructionSet.ISA_88, null!);
+        var compiled = (PTXCompiledKernel)backend.Compile(EntryPointDescription.FromImplicitlyGroupedKernel(Method(kernel)), default);
+        var ilgpuMethods = new[] { typeof(Context).Assembly, typeof(XMath).Assembly }
+            .SelectMany(assembly => assembly.GetTypes())
+            .SelectMany(type => type.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly))
+            .Select(method => method.Name)
+            .ToHashSet(StringComparer.Ordinal);
+        var functions = System.Text.RegularExpressions.Regex.Matches(compiled.PTXAssembly, @"\.func (?:\([^)]*\) )?(\w+?)_\d+\(")
+            .Select(match => match.Groups[1].Value)
+            .Distinct()
+            .ToArray();
+        Assert.All(functions, name => Assert.True(ilgpuMethods.Contains(name), $"the kernel calls {name} as a PTX function: mark it for inlining (not NoInlining)"));
+    }
+
     private static MethodInfo Method(string kernel) => kernel switch
     {
         "Run<DeviceLane>" => typeof(ReplicateKernel).GetMethod(nameof(ReplicateKernel.Run))!.MakeGenericMethod(typeof(DeviceLane)),
