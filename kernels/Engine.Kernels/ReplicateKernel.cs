@@ -194,7 +194,7 @@ public static class ReplicateKernel
                 if (curated)
                 {
                     ModelStep.ChooseCandidate<T, DeviceView<T>, DeviceConstants>(in model, constants, d, ownMean, ownCholesky, normals, uChoice, T.AllTrue, x,
-                        Part(state, layout.Candidates), Part(state, layout.Weights), Part(state, layout.Picks));
+                        Part(state, layout.Candidates), Part(state, layout.Weights));
                 }
             }
             if (first == 0)

@@ -41,12 +41,10 @@ public struct ReplicateLayout
     public int Normals;
     /// <summary>Offset of a chunk's samples (64 x d).</summary>
     public int Samples;
-    /// <summary>Offset of a curated slot's candidates (K x d).</summary>
+    /// <summary>Offset of a curated slot's kept candidate's normals (d).</summary>
     public int Candidates;
     /// <summary>Offset of their softmax weights (K).</summary>
     public int Weights;
-    /// <summary>Offset of their choice masks (K).</summary>
-    public int Picks;
     /// <summary>Offset of the running sample mean.</summary>
     public int SampleMean;
     /// <summary>Offset of the running co-moment.</summary>
@@ -102,9 +100,8 @@ public struct ReplicateLayout
             TiltCholesky = Take(dd),
             Normals = Take(k * d + 1),
             Samples = Take(ChunkSlots * d),
-            Candidates = Take(k * d),
+            Candidates = Take(d),
             Weights = Take(k),
-            Picks = Take(k),
             SampleMean = Take(d),
             Comoment = Take(dd),
             ChunkMean = Take(d),

@@ -52,9 +52,8 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
     private readonly TLane[] _pairChosen;
     private readonly TLane[] _gatheredMean;
     private readonly TLane[] _gatheredFactor;
-    private readonly TLane[] _candidates;
+    private readonly TLane[] _keptNormals;
     private readonly TLane[] _weights;
-    private readonly TLane[] _picks;
     private readonly TLane[] _sampleMean;
     private readonly TLane[] _comoment;
     private readonly TLane[] _before;
@@ -109,9 +108,8 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
         _pairChosen = new TLane[d];
         _gatheredMean = new TLane[d];
         _gatheredFactor = new TLane[dd];
-        _candidates = new TLane[maxK * d];
+        _keptNormals = new TLane[d];
         _weights = new TLane[maxK];
-        _picks = new TLane[maxK];
         _sampleMean = new TLane[d];
         _comoment = new TLane[dd];
         _before = new TLane[d];
@@ -541,7 +539,7 @@ internal sealed class LaneLoop<TLane> where TLane : struct, ILane<TLane>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ChooseCandidate(int i, Span<TLane> mean, Span<TLane> cholesky, Span<TLane> normals, TLane uChoice, TLane curated, Span<TLane> x) =>
         ModelStep.ChooseCandidate<TLane, LaneSpan<TLane>, ConstantSpan>(in _parameters[i], new ConstantSpan(_constants), _d, mean, cholesky, normals, uChoice, curated, x,
-            _candidates, _weights, _picks);
+            _keptNormals, _weights);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private TLane ParametersFinite()

@@ -192,12 +192,11 @@ public static class ModelStep
     /// candidates are not stored: each one's reward is summed row by row as <see cref="Reward"/> sums
     /// it, the walk of <see cref="ChoiceMasks"/> keeps the chosen normals, and the chosen candidate is
     /// mapped once, with the rows' operations of <see cref="AffineRow"/>, so x is bit for bit the
-    /// candidate drawn. <paramref name="candidates"/> holds d lanes (the kept normals),
-    /// <paramref name="weights"/> K; <paramref name="picks"/> is unused.
+    /// candidate drawn. <paramref name="kept"/> holds d lanes (the kept normals), <paramref name="weights"/> K.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ChooseCandidate<T, TV, TC>(in ModelParameters model, TC constants, int d, TV mean, TV cholesky, TV normals, T uChoice, T curated, TV x,
-        TV candidates, TV weights, TV picks)
+        TV kept, TV weights)
         where T : struct, ILaneArithmetic<T> where TV : ILaneView<TV, T>, allows ref struct where TC : IConstantView<TC>, allows ref struct
     {
         int k = model.K;
@@ -210,7 +209,6 @@ public static class ModelStep
         var cumulative = T.Broadcast(0);
         var undecided = T.AllTrue;
         (var first, cumulative, undecided) = Pick(k == 1, TV.Load(weights, 0), target, cumulative, undecided);
-        var kept = candidates;
         for (int c = 1; c < k; c++)
         {
             (var take, cumulative, undecided) = Pick(c == k - 1, TV.Load(weights, c), target, cumulative, undecided);

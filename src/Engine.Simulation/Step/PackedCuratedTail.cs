@@ -109,7 +109,7 @@ public readonly ref struct PackedCuratedTail<TLane> : ICuratedTail<PackedCurated
         var x = scratch.Slice(layout.Sample, d);
         ModelStep.AffineLower<TLane, LaneSpan<TLane>>(d, mean, factor, normals, x);
         ModelStep.ChooseCandidate<TLane, LaneSpan<TLane>, ConstantSpan>(in model, constants, d, mean, factor, normals, uChoice, TLane.AllTrue, x,
-            scratch[layout.Candidates..], scratch[layout.Weights..], scratch[layout.Picks..]);
+            scratch[layout.Candidates..], scratch[layout.Weights..]);
         var products = scratch.Slice(layout.Candidates, d * d);
         for (int r = 0; r < d; r++)
         {

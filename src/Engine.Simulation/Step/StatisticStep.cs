@@ -23,9 +23,8 @@ public readonly struct StatisticLayout
         Sample = SumOfSquares + dd;
         Normals = Sample + d;
         Candidates = Normals + Math.Max(1, maxK) * d + 2;
-        Weights = Candidates + Math.Max(1, maxK) * d;
-        Picks = Weights + Math.Max(1, maxK);
-        Size = Picks + Math.Max(1, maxK);
+        Weights = Candidates + dd;
+        Size = Weights + Math.Max(1, maxK);
     }
 
     /// <summary>Samples per source (sources).</summary>
@@ -48,12 +47,10 @@ public readonly struct StatisticLayout
     public int Sample { get; }
     /// <summary>A draw's normals (K d for a curated draw).</summary>
     public int Normals { get; }
-    /// <summary>Its K candidates (K d).</summary>
+    /// <summary>The kept candidate's normals (d); in the SIMD lanes' packed tail, then the kept deviations' products (d x d).</summary>
     public int Candidates { get; }
-    /// <summary>Their weights (K).</summary>
+    /// <summary>The candidates' weights (K).</summary>
     public int Weights { get; }
-    /// <summary>Their choice masks (K).</summary>
-    public int Picks { get; }
     /// <summary>Lane values in all.</summary>
     public int Size { get; }
 }
@@ -631,7 +628,7 @@ public static class StatisticStep
             Normals<T, TV, TU>(stream, (uint)round, modelSlot, 1, normalCount, normals);
             ModelStep.AffineLower<T, TV>(d, ownMean, ownCholesky, normals, x);
             ModelStep.ChooseCandidate<T, TV, TC>(in model, constants, d, ownMean, ownCholesky, normals, uChoice, T.AllTrue, x,
-                TV.Slice(scratch, layout.Candidates), TV.Slice(scratch, layout.Weights), TV.Slice(scratch, layout.Picks));
+                TV.Slice(scratch, layout.Candidates), TV.Slice(scratch, layout.Weights));
             var take = T.GreaterThan(count, T.Broadcast(j));
             for (int r = 0; r < d; r++)
             {

@@ -103,6 +103,27 @@ public class BackendAgreementTests
             k = 3
             weights = { real = 0.4, curated = 0.4, self = 0.2 }
             """),
+        // Past the smallest count the SIMD lanes pack their curated draws, whose d x d products need
+        // more room than K d candidates when d > K.
+        ("quadratic, K = 2, d = 4, full (packed products larger than the candidates)", """
+            dimension = 4
+            rounds = 10
+            burn_in = 2
+            replicates = 2
+            seed = 7
+
+            [[model]]
+            name = "wide"
+            n = 70
+            covariance = "full"
+            real_mean = [1.0, 0.0, -1.0, 2.0]
+            real_cov = [[1.0, 0.2, 0.0, 0.0], [0.2, 1.0, 0.1, 0.0], [0.0, 0.1, 2.0, 0.3], [0.0, 0.0, 0.3, 0.5]]
+            reward = "quadratic"
+            reward_center = [0.0, 0.0, 0.0, 1.0]
+            beta = 0.4
+            k = 2
+            weights = { real = 0.4, curated = 0.4, self = 0.2 }
+            """),
         ("quadratic, K = 1000, fixed mixture (normals drawn for a few slots at a time)", (Header + "\nmixture = \"fixed\"\n" + SpecText.Theta + "\n" + SpecText.Phi)
             .Replace("k = \"inf\"", "k = 1000")),
         ("quadratic, K = inf, n = 48 (the moments sampler's statistics)", (Header + "\n" + SpecText.Theta + "\n" + SpecText.Phi).Replace("n = 16", "n = 48")),

@@ -85,7 +85,7 @@ public class StatisticSamplerTests
                 var x = new ScalarLane[d];
                 ModelStep.AffineLower<ScalarLane, LaneSpan<ScalarLane>>(d, mean, factor, normals, x);
                 ModelStep.ChooseCandidate<ScalarLane, LaneSpan<ScalarLane>, ConstantSpan>(in model, new ConstantSpan(constants), d, mean, factor, normals, uChoice, ScalarLane.AllTrue, x,
-                    new ScalarLane[k * d], new ScalarLane[k], new ScalarLane[k]);
+                    new ScalarLane[d], new ScalarLane[k]);
                 for (int r = 0; r < d; r++)
                 {
                     draws[j, r] = x[r].Value;
