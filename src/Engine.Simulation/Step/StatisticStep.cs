@@ -271,7 +271,7 @@ public static class StatisticStep
         for (int s = model.Sources - 2; s >= 0; s--)
         {
             double boundary = TC.Read(constants, model.Cumulative + s) / totalWeight;
-            double share = boundaryAbove > 0 ? boundary / boundaryAbove : 0;
+            double share = Share(boundary, boundaryAbove);
             if (share > 0 && share < 1 && drawnPair != s >> 1)
             {
                 drawnPair = s >> 1;
@@ -325,6 +325,10 @@ public static class StatisticStep
         return complement ? trials - count : count;
     }
 
+    /// <summary>A boundary's binomial probability C_s / C_(s+1) given the count above it, one expression for the step and for <see cref="FirstDrawnBoundary"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double Share(double boundary, double boundaryAbove) => boundaryAbove > 0 ? boundary / boundaryAbove : 0;
+
     /// <summary>
     /// The boundary of a model's first drawn count in <see cref="CountsByInversion"/>, where every lane
     /// has n trials: the highest s in 0 .. sources - 2 whose share C_s / C_(s+1) lies strictly between 0
@@ -337,7 +341,7 @@ public static class StatisticStep
         for (int s = cumulative.Length - 2; s >= 0; s--)
         {
             double boundary = cumulative[s] / totalWeight;
-            double share = boundaryAbove > 0 ? boundary / boundaryAbove : 0;
+            double share = Share(boundary, boundaryAbove);
             if (share > 0 && share < 1)
             {
                 return (s, share);
