@@ -26,14 +26,11 @@ public class PtxCompileTests
     [MemberData(nameof(Kernels))]
     public void KernelCompilesToPtxForHopper(string kernel)
     {
-        using var context = Context.Create(builder => builder.CPU().EnableAlgorithms());
-        using var backend = new PTXBackend(context, CudaArchitecture.SM_90, CudaInstructionSet.ISA_88, null!);
-        var entry = EntryPointDescription.FromImplicitlyGroupedKernel(Method(kernel));
-        var compiled = (PTXCompiledKernel)backend.Compile(entry, default);
+        string ptx = ImplicitlyGroupedPtx(kernel);
         // ILGPU targets the lowest architecture with the device's capabilities (sm_80 for an SM_90 device); the driver compiles it for the card.
-        Assert.Contains(".target sm_80", compiled.PTXAssembly, StringComparison.Ordinal);
-        Assert.DoesNotContain("NotSupported", compiled.PTXAssembly, StringComparison.Ordinal);
-        Assert.Contains(".entry", compiled.PTXAssembly, StringComparison.Ordinal);
+        Assert.Contains(".target sm_80", ptx, StringComparison.Ordinal);
+        Assert.DoesNotContain("NotSupported", ptx, StringComparison.Ordinal);
+        Assert.Contains(".entry", ptx, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -60,19 +57,25 @@ public class PtxCompileTests
     [InlineData("Run<DeviceSingleLane>")]
     public void SimulationKernelCallsOnlyIlgpuFunctions(string kernel)
     {
-        using var context = Context.Create(builder => builder.CPU().EnableAlgorithms());
-        using var backend = new PTXBackend(context, CudaArchitecture.SM_90, CudaInstructionSet.ISA_88, null!);
-        var compiled = (PTXCompiledKernel)backend.Compile(EntryPointDescription.FromImplicitlyGroupedKernel(Method(kernel)), default);
+        string ptx = ImplicitlyGroupedPtx(kernel);
         var ilgpuMethods = new[] { typeof(Context).Assembly, typeof(XMath).Assembly }
             .SelectMany(assembly => assembly.GetTypes())
             .SelectMany(type => type.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly))
             .Select(method => method.Name)
             .ToHashSet(StringComparer.Ordinal);
-        var functions = System.Text.RegularExpressions.Regex.Matches(compiled.PTXAssembly, @"\.func (?:\([^)]*\) )?(\w+?)_\d+\(")
+        var functions = System.Text.RegularExpressions.Regex.Matches(ptx, @"\.func (?:\([^)]*\) )?(\w+?)_\d+\(")
             .Select(match => match.Groups[1].Value)
             .Distinct()
             .ToArray();
         Assert.All(functions, name => Assert.True(ilgpuMethods.Contains(name), $"the kernel calls {name} as a PTX function: mark it for inlining (not NoInlining)"));
+    }
+
+    /// <summary>The kernel's PTX for an SM_90 device, grouped by ILGPU.</summary>
+    private static string ImplicitlyGroupedPtx(string kernel)
+    {
+        using var context = Context.Create(builder => builder.CPU().EnableAlgorithms());
+        using var backend = new PTXBackend(context, CudaArchitecture.SM_90, CudaInstructionSet.ISA_88, null!);
+        return ((PTXCompiledKernel)backend.Compile(EntryPointDescription.FromImplicitlyGroupedKernel(Method(kernel)), default)).PTXAssembly;
     }
 
     private static MethodInfo Method(string kernel) => kernel switch
